@@ -1,0 +1,31 @@
+"""makemore's bigram model as a small library: load names, count, normalise, score, sample, train.
+
+No Streamlit here: the app, notebooks and `python -m core` all use the same functions.
+"""
+
+from .bigrams import breakdown, count_bigrams, nll, to_probs
+from .data import default_data_path, load_words
+from .errors import DatasetError, TrainingDiverged, UnknownCharacterError
+from .neural import TrainStep, examples, init_weights, train
+from .sampling import LECTURE_SEED, sample, trace
+from .vocab import Vocab
+
+__all__ = [
+    "LECTURE_SEED",
+    "DatasetError",
+    "TrainStep",
+    "TrainingDiverged",
+    "UnknownCharacterError",
+    "Vocab",
+    "breakdown",
+    "count_bigrams",
+    "default_data_path",
+    "examples",
+    "init_weights",
+    "load_words",
+    "nll",
+    "sample",
+    "to_probs",
+    "trace",
+    "train",
+]

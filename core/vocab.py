@@ -1,0 +1,58 @@
+"""The vocabulary: index 0 is the start/end boundary, the data's characters follow in sorted order."""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .errors import UnknownCharacterError
+
+BOUNDARY = "."
+# The boundary is an index, not a character. When the data itself uses ".", the boundary is
+# displayed as this multi-character label, which no single data character can equal.
+BOUNDARY_FALLBACK = "<.>"
+
+
+@dataclass(frozen=True)
+class Vocab:
+    itos: list[str]  # index -> display string; itos[0] is the boundary
+    stoi: dict[str, int] = field(repr=False)  # data character -> index (1..V-1), boundary label -> 0
+
+    @classmethod
+    def from_words(cls, words: list[str]) -> "Vocab":
+        chars = sorted(set("".join(words)))
+        boundary = BOUNDARY_FALLBACK if BOUNDARY in chars else BOUNDARY
+        itos = [boundary, *chars]
+        return cls(itos=itos, stoi={s: i for i, s in enumerate(itos)})
+
+    def __len__(self) -> int:
+        return len(self.itos)
+
+    @property
+    def boundary(self) -> str:
+        return self.itos[0]
+
+    def encode(self, word: str) -> list[int]:
+        """Indices of `word` wrapped in boundaries: 'emma' -> [0, e, m, m, a, 0]."""
+        ids = [self.stoi.get(c, 0) for c in word]
+        if 0 in ids:  # a literal "." in a typed word is not the boundary
+            raise UnknownCharacterError(word[ids.index(0)], word)
+        return [0, *ids, 0]
+
+    def bigram_indices(self, words: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(first, next) index arrays over every bigram of every word, boundaries included."""
+        lengths = np.fromiter((len(w) for w in words), dtype=np.int64, count=len(words))
+        codes = np.frombuffer("".join(words).encode("utf-32-le"), dtype=np.uint32)
+        chars = np.array([ord(c) for c in self.itos[1:]], dtype=np.uint32)  # sorted code points
+        ids = np.searchsorted(chars, codes) + 1
+        unknown = (ids > len(chars)) | (chars[np.minimum(ids, len(chars)) - 1] != codes)
+        if unknown.any():
+            pos = int(np.argmax(unknown))
+            word = words[int(np.searchsorted(np.cumsum(lengths), pos, side="right"))]
+            raise UnknownCharacterError(chr(int(codes[pos])), word)
+        # Lay the words end to end with a 0 between them: '.emma.ava.' -> every bigram once.
+        seq = np.zeros(int(lengths.sum() + len(words) + 1), dtype=np.int64)
+        is_char = np.ones(len(seq), dtype=bool)
+        is_char[0] = False
+        is_char[np.cumsum(lengths + 1)] = False
+        seq[is_char] = ids
+        return seq[:-1], seq[1:]
