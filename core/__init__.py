@@ -3,7 +3,8 @@
 No Streamlit here: the app, notebooks and `python -m core` all use the same functions.
 """
 
-from .bigrams import breakdown, count_bigrams, nll, to_probs
+from .bigrams import breakdown, count_bigrams, nll, nll_from_counts, to_probs
+from .corpus import Corpus
 from .data import default_data_path, load_words
 from .errors import DatasetError, TrainingDiverged, UnknownCharacterError
 from .neural import TrainStep, examples, init_weights, train
@@ -12,6 +13,7 @@ from .vocab import Vocab
 
 __all__ = [
     "LECTURE_SEED",
+    "Corpus",
     "DatasetError",
     "TrainStep",
     "TrainingDiverged",
@@ -24,6 +26,7 @@ __all__ = [
     "init_weights",
     "load_words",
     "nll",
+    "nll_from_counts",
     "sample",
     "to_probs",
     "trace",

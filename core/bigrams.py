@@ -46,6 +46,15 @@ def nll(words: list[str], probs: torch.Tensor, vocab: Vocab) -> float:
     return float(-p.log().mean())
 
 
+def nll_from_counts(counts: torch.Tensor, probs: torch.Tensor) -> float:
+    """The same average NLL as `nll` for the words N was counted from, in O(V^2): sum N*-log P / sum N."""
+    N, P = counts.double(), probs.double()
+    if ((N > 0) & (P == 0)).any():
+        return math.inf
+    seen = N > 0  # 0 * log 0 would be NaN; unseen pairs add nothing
+    return float(-(N[seen] * P[seen].log()).sum() / N.sum())
+
+
 def breakdown(word: str, probs: torch.Tensor, vocab: Vocab, counts: torch.Tensor | None = None) -> pd.DataFrame:
     """One row per bigram of `word`: bigram, (count,) prob, logprob, nll. Unknown characters raise."""
     ids = vocab.encode(word)

@@ -1,0 +1,22 @@
+"""Shared fixtures: paths to the app and to the lecture's dataset (read, never copied)."""
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+LECTURE_DATA = ROOT.parent / "shared" / "data" / "names.txt"
+
+
+@pytest.fixture(scope="session")
+def lecture_path() -> Path:
+    if not LECTURE_DATA.exists():
+        pytest.skip(f"the lecture's names.txt is not at {LECTURE_DATA} (CI has it there)")
+    return LECTURE_DATA
+
+
+@pytest.fixture(scope="session")
+def lecture_words(lecture_path) -> list[str]:
+    import core
+
+    return core.load_words(lecture_path)

@@ -1,0 +1,1 @@
+"""Shared Streamlit pieces: the sidebar every page draws, figure builders and number formatting."""

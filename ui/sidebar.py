@@ -1,0 +1,117 @@
+"""The sidebar every page draws: dataset, smoothing and seed, kept across pages in session_state."""
+
+import hashlib
+from dataclasses import dataclass
+
+import streamlit as st
+import torch
+
+import core
+from core.errors import DatasetError
+
+from . import fmt
+
+# Fake counts on a roughly logarithmic ladder: exactly 0, the lecture's 1, and up to 1e6.
+SMOOTHING_STEPS = [0.0, 0.01, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0,
+                   1e3, 2e3, 5e3, 1e4, 1e5, 1e6]
+MAX_CACHED_UPLOADS = 16
+
+
+@dataclass(frozen=True)
+class Settings:
+    corpus: core.Corpus
+    smoothing: float
+    seed: int
+
+    @property
+    def probs(self) -> torch.Tensor:
+        return self.corpus.probs(self.smoothing)
+
+
+@st.cache_data(max_entries=MAX_CACHED_UPLOADS, show_spinner=False)
+def _corpus(digest: str, _data: bytes, name: str) -> core.Corpus:
+    # keyed on the content's digest (and display name), never on the file name alone
+    return core.Corpus.from_bytes(_data, name)
+
+
+def _load(data: bytes, name: str) -> core.Corpus:
+    return _corpus(hashlib.sha256(data).hexdigest(), data, name)
+
+
+@st.cache_data(show_spinner=False)
+def _read_start(path: str, mtime: float) -> bytes:
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def _starting_dataset() -> tuple[bytes, str]:
+    path = core.default_data_path()
+    try:
+        return _read_start(str(path), path.stat().st_mtime), path.name
+    except OSError as e:
+        st.error(f"Cannot read the starting dataset {path}: {e.strerror}. Set MAKEMORE_DATA to a word list.")
+        st.stop()
+
+
+def _dataset_control() -> core.Corpus:
+    sb = st.sidebar
+    sb.subheader("Dataset")
+    upload = sb.file_uploader("Upload a word list (.txt, one name per line)", type=["txt"], key="upload")
+    if upload is not None:
+        data = upload.getvalue()
+        digest = hashlib.sha256(data).hexdigest()
+        if digest != st.session_state.get("upload_digest"):
+            st.session_state.upload_digest = digest
+            st.session_state.upload_error = None
+            try:
+                _load(data, upload.name)
+                st.session_state.dataset = (data, upload.name)
+            except DatasetError as e:
+                st.session_state.upload_error = f"{upload.name} was not loaded: {e}"
+        if st.session_state.get("upload_error"):
+            sb.error(st.session_state.upload_error, icon="⚠️")
+    data, name = st.session_state.get("dataset") or _starting_dataset()
+    try:
+        corpus = _load(data, name)
+    except DatasetError as e:
+        st.error(f"The starting dataset {name} cannot be used: {e}")
+        st.stop()
+    if st.session_state.get("dataset") and sb.button("Back to the starting dataset", key="reset_dataset"):
+        del st.session_state["dataset"]
+        st.rerun()
+    sb.caption(
+        f"Loaded {fmt.md_code(corpus.name)}: {fmt.count(len(corpus.words))} names, "
+        f"{len(corpus.vocab)} symbols."
+    )
+    if corpus.is_lecture_data:
+        sb.success("This is the lecture's own names.txt: every number matches the lecture.", icon="✅")
+    else:
+        sb.caption("Load the lecture's own names.txt to reproduce the lecture's numbers exactly.")
+    return corpus
+
+
+def smoothing_control() -> float:
+    st.session_state.smoothing = st.session_state.get("smoothing", 1.0)
+    return st.sidebar.select_slider(
+        "Smoothing (fake counts added to every cell)",
+        options=SMOOTHING_STEPS,
+        format_func=fmt.smoothing,
+        key="smoothing",
+        help="0 = raw counts (unseen pairs get probability 0); 1 = the lecture's +1; "
+        "very large = every next character equally likely.",
+    )
+
+
+def seed_control() -> int:
+    st.session_state.seed = st.session_state.get("seed", core.LECTURE_SEED)
+    return int(
+        st.sidebar.number_input("Seed", min_value=0, max_value=2**53 - 1, step=1, key="seed",
+                                help="The lecture uses 2147483647.")
+    )
+
+
+def sidebar() -> Settings:
+    """Draw the shared controls and return what every page needs."""
+    corpus = _dataset_control()
+    st.sidebar.subheader("Model")
+    return Settings(corpus, smoothing_control(), seed_control())
