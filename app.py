@@ -3,12 +3,10 @@
 import pandas as pd
 import plotly.express as px
 import streamlit as st
-import torch
 
 from ui import fmt
 from ui.sidebar import sidebar
 
-torch.set_num_threads(1)  # once per process: 27x27 work gains nothing from threads, sessions share cores
 
 st.set_page_config(page_title="makemore explorer", page_icon="🔤", layout="wide")
 s = sidebar()
