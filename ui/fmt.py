@@ -1,6 +1,7 @@
 """Number and text formatting shared by every page: infinity shown as ∞, never a NaN."""
 
 import html
+import re
 import math
 
 
@@ -27,3 +28,8 @@ def plotly_text(s: str) -> str:
 def md_code(s: str) -> str:
     """User text inside markdown, shown literally as a code span."""
     return "`" + s.replace("`", "'").replace("\n", " ") + "`"
+
+
+def md_escape(s: str) -> str:
+    """User text (or a message quoting it) inside markdown, with markdown's markup characters escaped."""
+    return re.sub(r"([\\`*_{}\[\]()<>#+\-.!|~$:])", r"\\\1", s)

@@ -49,7 +49,8 @@ def _starting_dataset() -> tuple[bytes, str]:
     try:
         return _read_start(str(path), path.stat().st_mtime), path.name
     except OSError as e:
-        st.error(f"Cannot read the starting dataset {path}: {e.strerror}. Set MAKEMORE_DATA to a word list.")
+        st.error(fmt.md_escape(f"Cannot read the starting dataset {path}: {e.strerror}. "
+                               "Set MAKEMORE_DATA to a word list."))
         st.stop()
 
 
@@ -58,23 +59,23 @@ def _dataset_control() -> core.Corpus:
     sb.subheader("Dataset")
     upload = sb.file_uploader("Upload a word list (.txt, one name per line)", type=["txt"], key="upload")
     if upload is not None:
-        data = upload.getvalue()
-        digest = hashlib.sha256(data).hexdigest()
-        if digest != st.session_state.get("upload_digest"):
-            st.session_state.upload_digest = digest
+        # each upload (even of the same file again) gets a new file_id: process it once
+        if upload.file_id != st.session_state.get("upload_id"):
+            st.session_state.upload_id = upload.file_id
             st.session_state.upload_error = None
+            data = upload.getvalue()
             try:
                 _load(data, upload.name)
                 st.session_state.dataset = (data, upload.name)
             except DatasetError as e:
-                st.session_state.upload_error = f"{upload.name} was not loaded: {e}"
+                st.session_state.upload_error = fmt.md_escape(f"{upload.name} was not loaded: {e}")
         if st.session_state.get("upload_error"):
             sb.error(st.session_state.upload_error, icon="⚠️")
     data, name = st.session_state.get("dataset") or _starting_dataset()
     try:
         corpus = _load(data, name)
     except DatasetError as e:
-        st.error(f"The starting dataset {name} cannot be used: {e}")
+        st.error(fmt.md_escape(f"The starting dataset {name} cannot be used: {e}"))
         st.stop()
     if st.session_state.get("dataset") and sb.button("Back to the starting dataset", key="reset_dataset"):
         del st.session_state["dataset"]
