@@ -70,7 +70,7 @@ def _dataset_control() -> core.Corpus:
             except DatasetError as e:
                 st.session_state.upload_error = fmt.md_escape(f"{upload.name} was not loaded: {e}")
         if st.session_state.get("upload_error"):
-            sb.error(st.session_state.upload_error, icon="⚠️")
+            sb.error(st.session_state.upload_error, icon=":material/error:")
     data, name = st.session_state.get("dataset") or _starting_dataset()
     try:
         corpus = _load(data, name)
@@ -85,7 +85,7 @@ def _dataset_control() -> core.Corpus:
         f"{len(corpus.vocab)} symbols."
     )
     if corpus.is_lecture_data:
-        sb.success("This is the lecture's own names.txt: every number matches the lecture.", icon="✅")
+        sb.success("This is the lecture's own names.txt: every number matches the lecture.", icon=":material/check_circle:")
     else:
         sb.caption("Load the lecture's own names.txt to reproduce the lecture's numbers exactly.")
     return corpus

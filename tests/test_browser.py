@@ -1,0 +1,132 @@
+"""A real browser (Debian's Chromium via Playwright) against a real server on the lecture's data.
+
+Opens every page, moves the smoothing slider, types a name, checks the numbers on screen and
+saves a screenshot of each page in tests/screenshots/.
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHOTS = ROOT / "tests" / "screenshots"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+
+playwright = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+if not Path(CHROMIUM).exists():
+    pytest.skip("Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(lecture_path):
+    port = _free_port()
+    env = {**os.environ, "MAKEMORE_DATA": str(lecture_path)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+         "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
+         "--server.fileWatcherType", "none"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
+                break
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            pytest.fail(f"streamlit did not start: {proc.stderr.read().decode()[-2000:]}")
+        time.sleep(0.3)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1440, "height": 1000})
+    pg = context.new_page()
+    dialogs = []
+    pg.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    pg.dialogs = dialogs
+    yield pg
+    context.close()
+
+
+def settle(pg, timeout: float = 60_000) -> None:
+    """Wait until the script has finished and no skeleton or stale element is left."""
+    pg.wait_for_selector("[data-testid='stApp'][data-test-connection-state='CONNECTED']", timeout=timeout)
+    pg.wait_for_function(
+        "() => document.querySelector(\"[data-test-script-state='notRunning']\") !== null"
+        " && document.querySelectorAll(\"[data-testid='stSkeleton']\").length === 0",
+        timeout=timeout,
+    )
+    pg.wait_for_timeout(300)  # let plotly finish drawing before a screenshot
+
+
+def open_page(pg, url: str, path: str = "") -> None:
+    pg.goto(f"{url}/{path}")
+    settle(pg)
+    assert pg.get_by_test_id("stException").count() == 0, f"a traceback on /{path}"
+
+
+def shot(pg, name: str) -> None:
+    """Screenshot the whole page: the main area scrolls inside the window, so grow the window to fit."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    height = pg.evaluate("document.querySelector('[data-testid=stMainBlockContainer]').scrollHeight")
+    pg.set_viewport_size({"width": 1440, "height": min(max(1000, height + 150), 8000)})
+    pg.wait_for_timeout(500)  # plotly charts redraw on resize
+    pg.screenshot(path=str(SHOTS / f"{name}.png"))
+    pg.set_viewport_size({"width": 1440, "height": 1000})
+
+
+def page_paths() -> list[str]:
+    return [p.stem.split("_", 1)[1] for p in sorted((ROOT / "pages").glob("*.py"))]
+
+
+def set_smoothing(pg, steps_from_one: int) -> None:
+    """Move the sidebar's smoothing slider with the keyboard, as a person would (1 is the start)."""
+    slider = pg.get_by_test_id("stSidebar").get_by_role("slider").first
+    slider.focus()
+    key = "ArrowRight" if steps_from_one > 0 else "ArrowLeft"
+    for _ in range(abs(steps_from_one)):
+        slider.press(key)
+    settle(pg)
+
+
+def test_home_page_shows_the_lecture_figures(server, page):
+    open_page(page, server)
+    values = page.get_by_test_id("stMetricValue").all_inner_texts()
+    assert "32,033" in values and "228,146" in values
+    shot(page, "home")
+
+
+@pytest.mark.parametrize("path", page_paths())
+def test_every_page_opens_without_a_traceback(server, page, path):
+    open_page(page, server, path)
+    shot(page, path.lower())
