@@ -82,14 +82,10 @@ def _sample(words, vocab, N, P, args) -> list[str]:
 
 def _train(words, vocab, N, P, args) -> dict:
     losses = []
-    try:
-        for s in neural.train(N, args.steps, lr=args.lr, reg=args.reg, seed=args.seed, method=args.method):
-            losses.append(s.loss)
-            if not args.json:
-                print(f"step {s.step:5d}  loss {s.loss:.4f}")
-    except TrainingDiverged as e:
-        print(f"error: {e}", file=sys.stderr)
-        raise SystemExit(2)
+    for s in neural.train(N, args.steps, lr=args.lr, reg=args.reg, seed=args.seed, method=args.method):
+        losses.append(s.loss)
+        if not args.json:
+            print(f"step {s.step:5d}  loss {s.loss:.4f}")
     return {"losses": losses, "final_loss": losses[-1] if losses else None}
 
 
@@ -106,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "train" and not (args.steps >= 0 and math.isfinite(args.lr) and math.isfinite(args.reg)):
             raise ValueError("--steps must be >= 0 and --lr, --reg finite")
         result = COMMANDS[args.command](words, vocab, N, P, args)
-    except (DatasetError, UnknownCharacterError, ValueError) as e:
+    except (DatasetError, UnknownCharacterError, ValueError, TrainingDiverged) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     if args.json:

@@ -35,19 +35,25 @@ def _read(source: str | os.PathLike | bytes, max_bytes: int) -> bytes:
     return data
 
 
+def _size(n: int, digits: str) -> str:
+    return f"{n / 1e6:{digits}} MB" if n >= 100_000 else f"{n:,} bytes"
+
+
 def _too_big(size: int, cap: int) -> str:
-    return f"the file is {size / 1e6:.1f} MB; the limit is {cap / 1e6:g} MB"
+    return f"the file is {_size(size, '.2f')}; the limit is {_size(cap, 'g')}"
 
 
 def _decode(data: bytes) -> str:
     if b"\x00" in data:
         raise DatasetError("the file holds NUL bytes: it looks binary, not a text file of names")
+    body = data.removeprefix(b"\xef\xbb\xbf")  # drop the BOM first so e.start indexes `body`
     try:
-        return data.decode("utf-8-sig")
+        return body.decode("utf-8")
     except UnicodeDecodeError as e:
-        line = data[: e.start].count(b"\n") + 1
+        before = body[: e.start].replace(b"\r\n", b"\n").replace(b"\r", b"\n")  # split as load_words does
+        line = before.count(b"\n") + 1
         raise DatasetError(
-            f"line {line} is not valid UTF-8 (byte 0x{data[e.start]:02X}); save the file as UTF-8"
+            f"line {line} is not valid UTF-8 (byte 0x{body[e.start]:02X}); save the file as UTF-8"
         ) from e
 
 
@@ -78,8 +84,9 @@ def load_words(
         bad = next((c for c in word if _is_control(c)), None)
         if bad is not None:
             raise DatasetError(
-                f"line {lineno} holds the control character U+{ord(bad):04X}: "
-                "this looks like a binary file, not a list of names"
+                f"line {lineno} holds the control character U+{ord(bad):04X}"
+                f"{' (a tab)' if bad == chr(9) else ''}: a name cannot "
+                "contain it; expected plain text, one name per line (not a table or a binary file)"
             )
         if len(word) > max_line_chars:
             raise DatasetError(

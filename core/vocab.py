@@ -1,5 +1,6 @@
 """The vocabulary: index 0 is the start/end boundary, the data's characters follow in sorted order."""
 
+import unicodedata
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -33,6 +34,7 @@ class Vocab:
 
     def encode(self, word: str) -> list[int]:
         """Indices of `word` wrapped in boundaries: 'emma' -> [0, e, m, m, a, 0]."""
+        word = unicodedata.normalize("NFC", word)  # typed text may be decomposed; the data is NFC
         ids = [self.stoi.get(c, 0) for c in word]
         if 0 in ids:  # a literal "." in a typed word is not the boundary
             raise UnknownCharacterError(word[ids.index(0)], word)
@@ -40,6 +42,8 @@ class Vocab:
 
     def bigram_indices(self, words: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """(first, next) index arrays over every bigram of every word, boundaries included."""
+        if not all(unicodedata.is_normalized("NFC", w) for w in words):
+            words = [unicodedata.normalize("NFC", w) for w in words]
         lengths = np.fromiter((len(w) for w in words), dtype=np.int64, count=len(words))
         codes = np.frombuffer("".join(words).encode("utf-32-le"), dtype=np.uint32)
         chars = np.array([ord(c) for c in self.itos[1:]], dtype=np.uint32)  # sorted code points
