@@ -31,19 +31,22 @@ def _lecture_cumsums(probs: torch.Tensor) -> list[list[float]]:
     return cum.tolist()
 
 
-def _draws(probs: torch.Tensor, g: torch.Generator, method: str, max_len: int):
+def _table(probs: torch.Tensor, method: str):
+    """What one draw reads: the rows' cumulative sums (lecture) or the float32 table (torch)."""
+    return _lecture_cumsums(probs) if method == "lecture" else probs.float()
+
+
+def _draws(table, g: torch.Generator, method: str, max_len: int):
     """Yields the Draws of one name, ending with the boundary (or after max_len characters)."""
-    cums = _lecture_cumsums(probs) if method == "lecture" else None
-    P = probs.float()
     ix = 0
     for _ in range(max_len + 1):
         if method == "lecture":
             # one float64 uniform from the generator, looked up by binary search (inverse CDF)
             u = torch.rand(1, dtype=torch.float64, generator=g).item()
-            nxt = bisect_left(cums[ix], u)
-            yield Draw(ix, u, cums[ix], nxt)
+            nxt = bisect_left(table[ix], u)
+            yield Draw(ix, u, table[ix], nxt)
         else:
-            nxt = torch.multinomial(P[ix], num_samples=1, replacement=True, generator=g).item()
+            nxt = torch.multinomial(table[ix], num_samples=1, replacement=True, generator=g).item()
             yield Draw(ix, float("nan"), [], nxt)
         if nxt == 0:
             return
@@ -69,9 +72,10 @@ def sample(
     """`n` names drawn one after another from one seeded generator, without the end token."""
     _check(method, max_len)
     g = torch.Generator().manual_seed(seed)
+    table = _table(probs, method)
     names = []
     for _ in range(n):
-        chars = [vocab.itos[d.chosen] for d in _draws(probs, g, method, max_len) if d.chosen != 0]
+        chars = [vocab.itos[d.chosen] for d in _draws(table, g, method, max_len) if d.chosen != 0]
         names.append("".join(chars[:max_len]))
     return names
 
@@ -79,4 +83,4 @@ def sample(
 def trace(probs: torch.Tensor, *, seed: int = LECTURE_SEED, max_len: int = 50) -> list[Draw]:
     """Every draw of the first lecture-method name for `seed`: what a learner steps through."""
     _check("lecture", max_len)
-    return list(_draws(probs, torch.Generator().manual_seed(seed), "lecture", max_len))
+    return list(_draws(_table(probs, "lecture"), torch.Generator().manual_seed(seed), "lecture", max_len))
