@@ -36,7 +36,7 @@ def bigram_heatmap(
     Labels come from user data, so they are escaped before plotly can read them as markup.
     """
     idx = keep if keep is not None else list(range(len(itos)))
-    names = [fmt.plotly_text(itos[i]) for i in idx]
+    names = [fmt.plotly_text(itos[i]).replace(" ", "␣") for i in idx]  # a space would be an empty tick
     zz = z.double()[idx][:, idx].numpy()
     V = len(idx)
     annotated = V <= MAX_ANNOTATED

@@ -4,6 +4,7 @@ import hashlib
 from dataclasses import dataclass
 
 import streamlit as st
+from streamlit.errors import StreamlitPageNotFoundError
 import torch
 
 import core
@@ -111,8 +112,27 @@ def seed_control() -> int:
     )
 
 
+PAGES = [  # (file, label): the lecture's order; the home page is "app.py" to Streamlit
+    ("app.py", "Home: the data"),
+    ("pages/1_Counts.py", "1 · Counting bigrams"),
+    ("pages/2_Probabilities.py", "2 · Rows into probabilities"),
+    ("pages/3_Sampling.py", "3 · Sampling names"),
+    ("pages/4_Loss.py", "4 · The loss of a name"),
+    ("pages/5_Neural_net.py", "5 · The neural net"),
+]
+
+
+def _navigation() -> None:
+    for path, label in PAGES:
+        try:
+            st.sidebar.page_link(path, label=label)
+        except StreamlitPageNotFoundError:  # a page run as its own entry script has no others to link
+            return
+
+
 def sidebar() -> Settings:
     """Draw the shared controls and return what every page needs."""
+    _navigation()
     corpus = _dataset_control()
     st.sidebar.subheader("Model")
     return Settings(corpus, smoothing_control(), seed_control())
