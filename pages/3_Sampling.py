@@ -5,7 +5,7 @@ import streamlit as st
 
 import core
 from core.scoring import samples_table, trace_table, uniform_probs
-from ui import fmt
+from ui import fmt, state
 from ui.sidebar import sidebar
 
 METHODS = {
@@ -80,7 +80,8 @@ st.markdown(
 )
 
 c1, c2 = st.columns([1, 2])
-n = c1.number_input("How many names", min_value=1, max_value=500, value=10, step=1, key="num_samples")
+state.remember("num_samples", 10)
+n = c1.number_input("How many names", min_value=1, max_value=500, step=1, key="num_samples")
 method = c2.radio("Method", list(METHODS), format_func=METHODS.get, horizontal=True, key="sample_method")
 st.caption(
     "The lecture-exact method reproduces the names printed in the lecture on today's PyTorch: like "

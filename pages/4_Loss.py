@@ -8,7 +8,7 @@ import streamlit as st
 
 import core
 from core.scoring import SMOOTHING_GRID, NameScore, nll_curve, parse_names, score_name, uniform_nll, word_nlls
-from ui import fmt
+from ui import fmt, state
 from ui.sidebar import sidebar
 
 MAX_NAMES = 10
@@ -155,8 +155,8 @@ st.markdown(
     "average of that sum — the **NLL** — is the loss: 0 for a sure thing, larger the more "
     "surprised the model is."
 )
-text = st.text_input("Names (separate several with spaces or commas)", value="andrej", max_chars=MAX_CHARS,
-                     key="name")
+state.remember("name", "andrej")
+text = st.text_input("Names (separate several with spaces or commas)", max_chars=MAX_CHARS, key="name")
 names, dropped = parse_names(text[:MAX_CHARS], MAX_NAMES)  # the box caps typing; the slice caps the rest
 if dropped:
     st.warning(f"Only the first {MAX_NAMES} names are scored; {dropped} more were left out.")

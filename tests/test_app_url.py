@@ -1,0 +1,62 @@
+"""The view lives in the URL: opening a link restores it, and the address bar follows the controls."""
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def open_link(page: str, **params: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / page), default_timeout=60)
+    for k, v in params.items():
+        at.query_params[k] = v
+    return at.run()
+
+
+def test_a_link_restores_smoothing_seed_and_a_typed_name(lecture_path, monkeypatch):
+    monkeypatch.setenv("MAKEMORE_DATA", str(lecture_path))
+    at = open_link("pages/4_Loss.py", smoothing="0", seed="42", name="andrejq")
+    assert not at.exception
+    assert at.sidebar.select_slider(key="smoothing").value == 0.0
+    assert at.sidebar.number_input(key="seed").value == 42
+    assert at.text_input(key="name").value == "andrejq"
+    assert any(m.value == "∞" for m in at.metric)
+
+
+def test_a_link_restores_training_settings():
+    at = open_link("pages/5_Neural_net.py", lr="10", steps="250", reg="0.1", train_method="onehot")
+    assert not at.exception
+    assert at.number_input(key="lr").value == 10.0
+    assert at.number_input(key="steps").value == 250
+    assert at.number_input(key="reg").value == 0.1
+    assert at.radio(key="train_method").value == "onehot"
+
+
+def test_a_link_restores_a_year_of_names():
+    at = open_link("app.py", year="1920", sex="F")
+    assert not at.exception
+    from data.build_names import build_names
+
+    assert {m.label: m.value for m in at.metric}["Names"] == f"{len(build_names(1920, sex='F')):,}"
+    assert at.query_params["year"] == "1920" and at.query_params["sex"] == "F"
+
+
+def test_invalid_values_in_a_link_are_ignored():
+    at = open_link("pages/4_Loss.py", smoothing="inf", seed="-3", lr="1e99", year="1700", sex="X")
+    assert not at.exception
+    assert at.sidebar.select_slider(key="smoothing").value == 1.0
+    assert at.sidebar.number_input(key="seed").value == 2147483647
+
+
+def test_a_smoothing_off_the_ladder_snaps_to_the_nearest_step():
+    at = open_link("app.py", smoothing="3")
+    assert at.sidebar.select_slider(key="smoothing").value == 2.0
+
+
+def test_the_address_bar_follows_the_controls():
+    at = open_link("pages/4_Loss.py")
+    at.sidebar.select_slider(key="smoothing").set_value(10.0).run()
+    at.text_input(key="name").input("emma").run()
+    assert at.query_params["smoothing"] == "10.0"
+    assert at.query_params["name"] == "emma"
