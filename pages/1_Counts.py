@@ -6,12 +6,14 @@ import plotly.graph_objects as go
 import streamlit as st
 from plotly.subplots import make_subplots
 
+from core import snippets
 from core.explore import followers, grid, neg_log, structure, top_bigrams
-from ui import fmt
+from ui import fmt, share
+from ui.share import show_code
 from ui.heatmap import MAX_SHOWN, bigram_heatmap, top_symbols
 from ui.sidebar import sidebar
 
-st.set_page_config(page_title="Counts · makemore explorer", page_icon="🔤", layout="wide")
+st.set_page_config(page_title="Counts · makemore explorer", page_icon=":material/text_fields:", layout="wide")
 s = sidebar()
 corpus, k = s.corpus, s.smoothing
 itos, N, P = corpus.vocab.itos, corpus.counts, s.probs
@@ -67,6 +69,12 @@ fig = bigram_heatmap(
     keep=keep,
 )
 st.plotly_chart(fig, key="heatmap")
+d1, d2, _ = st.columns([1, 1, 3])
+d1.download_button("Counts N as CSV", share.table_csv(N, itos), file_name="counts.csv", mime="text/csv",
+                   key="download_counts", icon=":material/download:")
+d2.download_button(f"P (k = {fmt.smoothing(k)}) as CSV", share.table_csv(P, itos), file_name="probs.csv",
+                   mime="text/csv", key="download_probs", icon=":material/download:")
+show_code(snippets.counting_code(share.data_file_name(corpus.name), k), "counting", "N, P and the average NLL")
 
 def names(n: int) -> str:
     return f"{fmt.count(n)} name" + ("" if n == 1 else "s")

@@ -11,7 +11,7 @@ from ui import fmt
 from ui.heatmap import MAX_SHOWN, bigram_heatmap, top_symbols
 from ui.sidebar import sidebar
 
-st.set_page_config(page_title="Probabilities · makemore explorer", page_icon="🔤", layout="wide")
+st.set_page_config(page_title="Probabilities · makemore explorer", page_icon=":material/text_fields:", layout="wide")
 s = sidebar()
 corpus, k = s.corpus, s.smoothing
 itos, N = corpus.vocab.itos, corpus.counts

@@ -5,7 +5,9 @@ import streamlit as st
 
 import core
 from core.scoring import samples_table, trace_table, uniform_probs
-from ui import fmt, state
+from core import snippets
+from ui import fmt, share, state
+from ui.share import show_code
 from ui.sidebar import sidebar
 
 METHODS = {
@@ -111,6 +113,11 @@ left.dataframe(
     },
     hide_index=True, key="samples",
 )
+left.download_button("These names as .txt", "\n".join(table["name"]) + "\n", file_name="samples.txt",
+                     mime="text/plain", key="download_samples", icon=":material/download:")
+if method == "lecture":
+    show_code(snippets.sampling_code(share.data_file_name(s.corpus.name), s.smoothing, s.seed, int(n)),
+              "sampling", "these names")
 if method == "uniform":
     left.caption(f"The uniform model picks the end token only once in {len(vocab)} draws, so its names "
                  "run long; they are cut at 50 characters.")

@@ -8,7 +8,9 @@ import streamlit as st
 
 import core
 from core.scoring import SMOOTHING_GRID, NameScore, nll_curve, parse_names, score_name, uniform_nll, word_nlls
-from ui import fmt, state
+from core import snippets
+from ui import fmt, share, state
+from ui.share import show_code
 from ui.sidebar import sidebar
 
 MAX_NAMES = 10
@@ -193,6 +195,9 @@ elif len(scores) > 1:
     show_name(scores[pick], dataset_nll, baseline, dataset_nlls)
 elif scores:
     show_name(scores[0], dataset_nll, baseline, dataset_nlls)
+if scores:
+    show_code(snippets.loss_code(share.data_file_name(corpus.name), s.smoothing, scores[0].word), "loss",
+              f"the loss of {scores[0].word}")
 
 st.header("The loss of the whole dataset")
 st.markdown(

@@ -60,3 +60,11 @@ def test_the_address_bar_follows_the_controls():
     at.text_input(key="name").input("emma").run()
     assert at.query_params["smoothing"] == "10.0"
     assert at.query_params["name"] == "emma"
+
+
+def test_downloads_and_code_are_offered():
+    labels = [d.proto.label for d in open_link("pages/1_Counts.py").get("download_button")]
+    assert labels == ["Counts N as CSV", "P (k = 1) as CSV", "Download the script"]
+    at = open_link("pages/3_Sampling.py")
+    assert "These names as .txt" in [d.proto.label for d in at.get("download_button")]
+    assert any("torch.Generator().manual_seed(2147483647)" in c.value for c in at.code)

@@ -1,0 +1,37 @@
+"""'Show me the code': the plain-PyTorch scripts print the numbers the pages show."""
+
+import subprocess
+import sys
+
+from core import snippets
+
+
+def run(code: str) -> str:
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    return out.stdout
+
+
+def test_counting_code_gives_the_lecture_nll(lecture_path):
+    assert run(snippets.counting_code(str(lecture_path), 1.0)).strip() == "bigrams 228146, average NLL 2.4546"
+
+
+def test_loss_code_gives_andrejq(lecture_path):
+    assert run(snippets.loss_code(str(lecture_path), 1.0, "andrejq")).splitlines()[-1] == "average NLL 3.4834"
+    assert run(snippets.loss_code(str(lecture_path), 0.0, "andrejq")).splitlines()[-1] == "average NLL inf"
+
+
+def test_sampling_code_gives_the_lecture_names(lecture_path):
+    out = run(snippets.sampling_code(str(lecture_path), 1.0, 2147483647, 5)).split()
+    assert out == ["mor", "axx", "minaymoryles", "kondlaisah", "anchshizarie"]
+
+
+def test_training_code_gives_the_lecture_losses(lecture_path):
+    out = run(snippets.training_code(str(lecture_path), 2, 50.0, 0.01, 2147483647)).splitlines()
+    assert out == ["step 0 loss 3.7686", "step 1 loss 3.3788"]
+
+
+def test_a_file_name_is_a_string_literal_not_code(tmp_path):
+    evil = tmp_path / 'x"); print("pwned'
+    evil.write_text("emma\nava\n")
+    assert "pwned" not in run(snippets.counting_code(str(evil), 1.0))

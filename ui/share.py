@@ -1,0 +1,31 @@
+"""Take-aways: downloads of what a page shows, and the plain-PyTorch code that recomputes it."""
+
+import io
+
+import pandas as pd
+import streamlit as st
+import torch
+
+
+def table_csv(M: torch.Tensor, itos: list[str]) -> bytes:
+    """A V x V table as CSV, rows and columns labelled by character (row = first character)."""
+    return pd.DataFrame(M.numpy(), index=itos, columns=itos).to_csv().encode()
+
+
+def weights_pt(W: torch.Tensor, itos: list[str]) -> bytes:
+    """W and its vocabulary as a file for `torch.load`."""
+    buf = io.BytesIO()
+    torch.save({"W": W.detach().clone(), "itos": list(itos)}, buf)
+    return buf.getvalue()
+
+
+def data_file_name(corpus_name: str) -> str:
+    return corpus_name if corpus_name.endswith(".txt") else "names.txt"
+
+
+def show_code(code: str, key: str, what: str) -> None:
+    """An expander with the script and a button to download it."""
+    with st.expander(f"Show me the code: {what} in plain PyTorch", icon=":material/code:"):
+        st.code(code, language="python")
+        st.download_button("Download the script", code, file_name=f"{key}.py", mime="text/x-python",
+                           key=f"download_{key}", icon=":material/download:")
