@@ -1,6 +1,7 @@
 """The sidebar every page draws: dataset, smoothing and seed, kept across pages in session_state."""
 
 import hashlib
+from pathlib import Path
 from dataclasses import dataclass
 
 import streamlit as st
@@ -146,11 +147,17 @@ PAGES = [  # (file, label): the lecture's order; the home page is "app.py" to St
     ("pages/3_Sampling.py", "3 · Sampling names"),
     ("pages/4_Loss.py", "4 · The loss of a name"),
     ("pages/5_Neural_net.py", "5 · The neural net"),
+    ("pages/6_Generalisation.py", "6 · Does it generalise?"),
+    ("pages/7_Context_length.py", "7 · How much context?"),
+    ("pages/8_Compare_datasets.py", "8 · Whose names?"),
 ]
 
 
 def _navigation() -> None:
+    root = Path(__file__).resolve().parent.parent
     for path, label in PAGES:
+        if not (root / path).exists():
+            continue
         try:
             st.sidebar.page_link(path, label=label)
         except StreamlitPageNotFoundError:  # a page run as its own entry script has no others to link
