@@ -130,3 +130,51 @@ def test_home_page_shows_the_lecture_figures(server, page):
 def test_every_page_opens_without_a_traceback(server, page, path):
     open_page(page, server, path)
     shot(page, path.lower())
+
+
+def metric(pg, label: str):
+    """The value of the metric whose label is `label` (a locator: expect() waits for reruns to land)."""
+    box = pg.get_by_test_id("stMetric").filter(has=pg.get_by_test_id("stMetricLabel").get_by_text(label, exact=True))
+    return box.get_by_test_id("stMetricValue").first
+
+
+def expect_metric(pg, label: str, value: str) -> None:
+    playwright.expect(metric(pg, label)).to_have_text(value, timeout=30_000)
+
+
+def test_typing_a_name_and_moving_the_smoothing_slider(server, page):
+    open_page(page, server, "Loss")
+    box = page.locator(".st-key-name input")
+    box.fill("andrejq")
+    box.press("Enter")
+    settle(page)
+    expect_metric(page, "Average NLL", "3.4834")
+    set_smoothing(page, -5)  # 1 -> 0 on the ladder, by keyboard
+    thumb = page.get_by_test_id("stSidebar").get_by_test_id("stSliderThumbValue").first
+    playwright.expect(thumb).to_have_text("0")
+    expect_metric(page, "Average NLL", "∞")
+    expect_metric(page, "Dataset average NLL", "2.4540")
+    shot(page, "loss_andrejq_k0")
+    set_smoothing(page, 5)
+    expect_metric(page, "Average NLL", "3.4834")
+    assert not page.dialogs
+
+
+def test_sampling_walks_through_the_lecture_first_name(server, page):
+    open_page(page, server, "Sampling")
+    main = page.get_by_test_id("stMain")
+    playwright.expect(main).to_contain_text("The first name for seed 2147483647 is mor")
+    playwright.expect(main).to_contain_text("u = 0.6650")  # the first uniform the generator gives
+    shot(page, "sampling")
+
+
+def test_training_the_net_grows_the_loss_chart(server, page):
+    open_page(page, server, "Neural_net")
+    expect_metric(page, "Steps done", "0")
+    page.locator(".st-key-train_start button").click()
+    expect_metric(page, "Steps done", "100")
+    settle(page)
+    chart = page.locator(".st-key-loss_chart")
+    chart.scroll_into_view_if_needed()
+    assert chart.locator(".scatterlayer .trace").count() >= 1
+    shot(page, "neural_net_trained")

