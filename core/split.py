@@ -16,13 +16,18 @@ class Split:
     test: list[str]
 
 
+def split_sizes(n: int, fractions=FRACTIONS) -> tuple[int, int, int]:
+    """How many names go to train, dev and test: at least one each."""
+    if n < 3:
+        raise ValueError(f"a train/dev/test split needs at least 3 names, not {n}")
+    n_dev = max(1, int(fractions[1] * n))
+    n_train = min(max(1, int(fractions[0] * n)), n - n_dev - 1)
+    return n_train, n_dev, n - n_train - n_dev
+
+
 def split_words(words: list[str], seed: int = LECTURE_SEED, fractions=FRACTIONS) -> Split:
     """Shuffle with a private generator, then cut 80/10/10. Duplicates may land in different parts."""
-    if len(words) < 3:
-        raise ValueError(f"a train/dev/test split needs at least 3 names, not {len(words)}")
+    n_train, n_dev, _ = split_sizes(len(words), fractions)
     order = torch.randperm(len(words), generator=torch.Generator().manual_seed(seed)).tolist()
-    n_train = max(1, int(fractions[0] * len(words)))
-    n_dev = max(1, int(fractions[1] * len(words)))
-    n_train = min(n_train, len(words) - 2)  # leave at least one name each for dev and test
     shuffled = [words[i] for i in order]
     return Split(shuffled[:n_train], shuffled[n_train : n_train + n_dev], shuffled[n_train + n_dev :])

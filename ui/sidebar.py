@@ -1,7 +1,6 @@
 """The sidebar every page draws: dataset, smoothing and seed, kept across pages in session_state."""
 
 import hashlib
-from pathlib import Path
 from dataclasses import dataclass
 
 import streamlit as st
@@ -9,6 +8,7 @@ from streamlit.errors import StreamlitPageNotFoundError
 import torch
 
 import core
+from core.split import split_sizes
 from core.errors import DatasetError
 
 from . import fmt, state
@@ -154,10 +154,7 @@ PAGES = [  # (file, label): the lecture's order; the home page is "app.py" to St
 
 
 def _navigation() -> None:
-    root = Path(__file__).resolve().parent.parent
     for path, label in PAGES:
-        if not (root / path).exists():
-            continue
         try:
             st.sidebar.page_link(path, label=label)
         except StreamlitPageNotFoundError:  # a page run as its own entry script has no others to link
@@ -172,6 +169,9 @@ def sidebar() -> Settings:
     corpus = _dataset_control()
     st.sidebar.subheader("Model")
     settings = Settings(corpus, smoothing_control(), seed_control())
+    if len(corpus.words) >= 3:
+        sizes = "/".join(fmt.count(n) for n in split_sizes(len(corpus.words)))
+        st.sidebar.caption(f"Train/dev/test split for pages 6–7: {sizes} names (80/10/10), shuffled by the seed.")
     state.publish_to_url(st.session_state.get("dataset_source", {}))
     if st.session_state.get("dataset") and not st.session_state.get("dataset_source"):
         st.sidebar.caption("The address bar holds this view to share, except an uploaded file.")
