@@ -7,7 +7,6 @@ import streamlit as st
 from ui import fmt
 from ui.sidebar import sidebar
 
-
 st.set_page_config(page_title="makemore explorer", page_icon=":material/text_fields:", layout="wide")
 s = sidebar()
 corpus = s.corpus

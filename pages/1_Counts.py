@@ -9,8 +9,8 @@ from plotly.subplots import make_subplots
 from core import snippets
 from core.explore import followers, grid, neg_log, structure, top_bigrams
 from ui import fmt, share
-from ui.share import show_code
 from ui.heatmap import MAX_SHOWN, bigram_heatmap, top_symbols
+from ui.share import show_code
 from ui.sidebar import sidebar
 
 st.set_page_config(page_title="Counts · makemore explorer", page_icon=":material/text_fields:", layout="wide")

@@ -4,8 +4,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 import core
-from core.scoring import samples_table, trace_table, uniform_probs
 from core import snippets
+from core.scoring import samples_table, trace_table, uniform_probs
 from ui import fmt, share, state
 from ui.share import show_code
 from ui.sidebar import sidebar

@@ -7,8 +7,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 import core
-from core.scoring import SMOOTHING_GRID, NameScore, nll_curve, parse_names, score_name, uniform_nll, word_nlls
 from core import snippets
+from core.scoring import SMOOTHING_GRID, NameScore, nll_curve, parse_names, score_name, uniform_nll, word_nlls
 from ui import fmt, share, state
 from ui.share import show_code
 from ui.sidebar import sidebar

@@ -11,8 +11,8 @@ from plotly.subplots import make_subplots
 import core
 from core import netviz, snippets
 from ui import fmt, share, state, training
-from ui.share import show_code
 from ui.heatmap import bigram_heatmap
+from ui.share import show_code
 from ui.sidebar import sidebar
 
 MAX_BARS = 12  # examples drawn as probability bars; the table lists every one

@@ -11,7 +11,7 @@ from core.compare import Aligned, Figures, align, cross_nll, figures, top_change
 from core.explore import grid
 from ui import fmt, state
 from ui.heatmap import MAX_SHOWN, bigram_heatmap, top_symbols
-from ui.sidebar import SEXES, year_bytes, sidebar
+from ui.sidebar import SEXES, sidebar, year_bytes
 
 LEFT_COLOR, RIGHT_COLOR = "#b2182b", "#2166ac"  # the ends of the diff heatmap's RdBu scale
 N_SAMPLES = 12
@@ -57,7 +57,8 @@ def lengths_figure(left: core.Corpus, right: core.Corpus) -> go.Figure:
         fig.add_bar(x=list(lengths), y=[n / len(corpus.words) for n in lengths.values()], name=side,
                     marker_color=color, hovertemplate=f"{side}, length %{{x}}: %{{y:.1%}}<extra></extra>")
     fig.update_layout(height=300, margin={"l": 10, "r": 10, "t": 30, "b": 10}, barmode="group",
-                      xaxis={"title": "length (characters)", "dtick": 1}, yaxis={"title": "share of names", "tickformat": ".0%"},
+                      xaxis={"title": "length (characters)", "dtick": 1},
+                      yaxis={"title": "share of names", "tickformat": ".0%"},
                       legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1.02, "yanchor": "bottom"})
     return fig
 

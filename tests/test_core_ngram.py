@@ -110,7 +110,10 @@ def test_contexts_are_base_v_digits_oldest_first_and_padded():
     vocab = core.Vocab.from_words(["emma"])  # . a e m -> 0 1 2 3
     ctx, nxt = ngram.examples(["emma"], vocab, 3)
     V = 4
-    digits = lambda c: [(c // V**p) % V for p in (2, 1, 0)]
+
+    def digits(c):
+        return [(c // V**p) % V for p in (2, 1, 0)]
+
     assert [digits(c) for c in ctx.tolist()] == [[0, 0, 0], [0, 0, 2], [0, 2, 3], [2, 3, 3], [3, 3, 1]]
     assert nxt.tolist() == [2, 3, 3, 1, 0]
 

@@ -1,8 +1,8 @@
 """Number and text formatting shared by every page: infinity shown as ∞, never a NaN."""
 
 import html
-import re
 import math
+import re
 
 
 def loss(x: float) -> str:

@@ -4,12 +4,12 @@ import hashlib
 from dataclasses import dataclass
 
 import streamlit as st
-from streamlit.errors import StreamlitPageNotFoundError
 import torch
+from streamlit.errors import StreamlitPageNotFoundError
 
 import core
-from core.split import split_sizes
 from core.errors import DatasetError
+from core.split import split_sizes
 
 from . import fmt, state
 
@@ -114,7 +114,8 @@ def _dataset_control() -> core.Corpus:
         f"{len(corpus.vocab)} symbols."
     )
     if corpus.is_lecture_data:
-        sb.success("This is the lecture's own names.txt: every number matches the lecture.", icon=":material/check_circle:")
+        sb.success("This is the lecture's own names.txt: every number matches the lecture.",
+                   icon=":material/check_circle:")
     else:
         sb.caption("Load the lecture's own names.txt to reproduce the lecture's numbers exactly.")
     return corpus
