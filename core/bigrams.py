@@ -2,6 +2,7 @@
 
 import math
 
+import numpy as np
 import pandas as pd
 import torch
 
@@ -12,8 +13,8 @@ def count_bigrams(words: list[str], vocab: Vocab) -> torch.Tensor:
     """N[i, j] = how often character j follows character i. (V, V) int64."""
     first, nxt = vocab.bigram_indices(words)
     V = len(vocab)
-    flat = torch.from_numpy(first * V + nxt)
-    return torch.bincount(flat, minlength=V * V).view(V, V)
+    # numpy's bincount: torch's spreads this small job over threads and stalls on a busy machine
+    return torch.from_numpy(np.bincount(first * V + nxt, minlength=V * V)).view(V, V)
 
 
 def check_smoothing(smoothing: float) -> float:
