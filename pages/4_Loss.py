@@ -197,7 +197,7 @@ elif scores:
     show_name(scores[0], dataset_nll, baseline, dataset_nlls)
 if scores:
     show_code(snippets.loss_code(share.data_file_name(corpus.name), s.smoothing, scores[0].word), "loss",
-              f"the loss of {scores[0].word}")
+              "the loss of the first name")
 
 st.header("The loss of the whole dataset")
 st.markdown(
