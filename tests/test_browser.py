@@ -15,6 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from ui import fmt
+from ui.state import LADDER
+
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / "tests" / "screenshots"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -109,14 +112,20 @@ def page_paths() -> list[str]:
     return [p.stem.split("_", 1)[1] for p in sorted((ROOT / "pages").glob("*.py"))]
 
 
-def set_smoothing(pg, steps_from_one: int) -> None:
-    """Move the sidebar's smoothing slider with the keyboard, as a person would (1 is the start)."""
+def set_smoothing(pg, target: float) -> None:
+    """Move the sidebar's smoothing slider with the keyboard, one step at a time, as a person would."""
+    labels = [fmt.smoothing(k) for k in LADDER]
     slider = pg.get_by_test_id("stSidebar").get_by_role("slider").first
-    slider.focus()
-    key = "ArrowRight" if steps_from_one > 0 else "ArrowLeft"
-    for _ in range(abs(steps_from_one)):
-        slider.press(key)
-    settle(pg)
+    thumb = pg.get_by_test_id("stSidebar").get_by_test_id("stSliderThumbValue").first
+    for _ in range(len(LADDER)):
+        now = labels.index(thumb.inner_text())
+        if LADDER[now] == target:
+            return
+        slider.focus()
+        slider.press("ArrowRight" if LADDER[now] < target else "ArrowLeft")
+        playwright.expect(thumb).not_to_have_text(labels[now])  # wait for this step to land
+        settle(pg)
+    raise AssertionError(f"the slider never reached {target}")
 
 
 def test_home_page_shows_the_lecture_figures(server, page):
@@ -149,13 +158,11 @@ def test_typing_a_name_and_moving_the_smoothing_slider(server, page):
     box.press("Enter")
     settle(page)
     expect_metric(page, "Average NLL", "3.4834")
-    set_smoothing(page, -5)  # 1 -> 0 on the ladder, by keyboard
-    thumb = page.get_by_test_id("stSidebar").get_by_test_id("stSliderThumbValue").first
-    playwright.expect(thumb).to_have_text("0")
+    set_smoothing(page, 0.0)  # 1 -> 0 on the ladder, by keyboard
     expect_metric(page, "Average NLL", "∞")
     expect_metric(page, "Dataset average NLL", "2.4540")
     shot(page, "loss_andrejq_k0")
-    set_smoothing(page, 5)
+    set_smoothing(page, 1.0)
     expect_metric(page, "Average NLL", "3.4834")
     assert not page.dialogs
 
