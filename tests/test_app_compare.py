@@ -1,43 +1,32 @@
 """The "Whose names?" page in AppTest: the sidebar's list against a year of US names, on the bundled
 data, the lecture's data and a unicode upload; the difference heatmap checked against brute force."""
 
-import base64
-import json
 import math
 from collections import Counter
 from pathlib import Path
 
+import apptest_support as support
 import numpy as np
 import pandas as pd
 import pytest
+from apptest_support import figure
+from apptest_support import plotly_array as array
 from streamlit.testing.v1 import AppTest
 
 import core
 from data.build_names import build_names
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGE = str(ROOT / "pages/8_Compare_datasets.py")
+PAGE = "pages/8_Compare_datasets.py"
 UNICODE_UPLOAD = "zoë\n李小龙\nemma\nzoë\n".encode()
 
 
 def run_page(monkeypatch=None, data: Path | None = None) -> AppTest:
-    if data is not None:
-        monkeypatch.setenv("MAKEMORE_DATA", str(data))
-    at = AppTest.from_file(PAGE, default_timeout=60).run()
-    assert not at.exception
-    return at
-
-
-def array(values) -> np.ndarray:
-    """A plotly array from the figure JSON: a list, or {dtype, bdata, shape} (base64 typed array)."""
-    if isinstance(values, dict):
-        flat = np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"])
-        return flat.reshape([int(n) for n in str(values.get("shape", len(flat))).split(",")])
-    return np.array(values, dtype=float)
+    return support.run_page(PAGE, monkeypatch, data)
 
 
 def diff_trace(at: AppTest) -> dict:
-    return json.loads(at.get_by_key("cmp_diff").proto.spec)["data"][0]
+    return figure(at, "cmp_diff")["data"][0]
 
 
 def table(at: AppTest, first_column: str) -> pd.DataFrame:

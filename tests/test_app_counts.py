@@ -1,37 +1,21 @@
 """The Counts page in AppTest: the annotated heatmap, its modes, top bigrams, what follows a character."""
 
-import base64
-import json
 import math
 from pathlib import Path
 
+import apptest_support as support
 import numpy as np
 import pytest
+from apptest_support import figure
+from apptest_support import plotly_array as array
 from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parent.parent
-PAGE = str(ROOT / "pages/1_Counts.py")
+PAGE = "pages/1_Counts.py"
 LETTERS = list(".abcdefghijklmnopqrstuvwxyz")
 
 
 def run_page(monkeypatch=None, data: Path | None = None) -> AppTest:
-    if data is not None:
-        monkeypatch.setenv("MAKEMORE_DATA", str(data))
-    at = AppTest.from_file(PAGE, default_timeout=60).run()
-    assert not at.exception
-    return at
-
-
-def figure(at: AppTest, key: str) -> dict:
-    return json.loads(at.get_by_key(key).proto.spec)
-
-
-def array(values) -> np.ndarray:
-    """A plotly array from the figure JSON: a list, or {dtype, bdata, shape} (base64 typed array)."""
-    if isinstance(values, dict):
-        flat = np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"])
-        return flat.reshape([int(n) for n in str(values.get("shape", len(flat))).split(",")])
-    return np.array(values, dtype=float)
+    return support.run_page(PAGE, monkeypatch, data)
 
 
 def heatmap(at: AppTest) -> dict:

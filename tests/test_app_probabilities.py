@@ -1,37 +1,27 @@
 """The Probabilities page in AppTest: right and wrong normalisation, their sums, their samples."""
 
-import base64
-import json
 from collections import Counter
 from pathlib import Path
 
+import apptest_support as support
 import numpy as np
 import pytest
+from apptest_support import figure, plotly_array
 from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parent.parent
-PAGE = str(ROOT / "pages/2_Probabilities.py")
+PAGE = "pages/2_Probabilities.py"
 
 
 def run_page(monkeypatch=None, data: Path | None = None) -> AppTest:
-    if data is not None:
-        monkeypatch.setenv("MAKEMORE_DATA", str(data))
-    at = AppTest.from_file(PAGE, default_timeout=60).run()
-    assert not at.exception
-    return at
+    return support.run_page(PAGE, monkeypatch, data)
 
 
 def heatmap(at: AppTest, key: str) -> dict:
-    return json.loads(at.get_by_key(key).proto.spec)["data"][0]
+    return figure(at, key)["data"][0]
 
 
 def z_of(trace: dict) -> np.ndarray:
-    """A plotly typed array {dtype, bdata, shape} (or a plain list) as numpy."""
-    z = trace["z"]
-    if isinstance(z, dict):
-        shape = [int(n) for n in z["shape"].split(",")]
-        return np.frombuffer(base64.b64decode(z["bdata"]), dtype=z["dtype"]).reshape(shape)
-    return np.array(z, dtype=float)
+    return plotly_array(trace["z"])
 
 
 def metrics(at: AppTest) -> dict[str, str]:

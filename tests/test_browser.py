@@ -4,92 +4,35 @@ Opens every page, moves the smoothing slider, types a name, checks the numbers o
 saves a screenshot of each page in tests/screenshots/.
 """
 
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+from browser_support import chromium, new_page, settle, streamlit_server, sync_playwright_or_skip
 
 from ui import fmt
 from ui.state import LADDER
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / "tests" / "screenshots"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
-
-playwright = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
-if not Path(CHROMIUM).exists():
-    pytest.skip("Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+playwright = sync_playwright_or_skip()
 
 
 @pytest.fixture(scope="module")
 def server(lecture_path):
-    port = _free_port()
-    env = {**os.environ, "MAKEMORE_DATA": str(lecture_path)}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-         "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail(f"streamlit did not start: {proc.stderr.read().decode()[-2000:]}")
-        time.sleep(0.3)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
+    with streamlit_server(lecture_path) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser():
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+    with chromium(playwright) as b:
         yield b
-        b.close()
 
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1440, "height": 1000})
-    pg = context.new_page()
-    dialogs = []
-    pg.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    pg.dialogs = dialogs
-    yield pg
-    context.close()
-
-
-def settle(pg, timeout: float = 60_000) -> None:
-    """Wait until the script has finished and no skeleton or stale element is left."""
-    pg.wait_for_selector("[data-testid='stApp'][data-test-connection-state='CONNECTED']", timeout=timeout)
-    pg.wait_for_function(
-        "() => document.querySelector(\"[data-test-script-state='notRunning']\") !== null"
-        " && document.querySelectorAll(\"[data-testid='stSkeleton']\").length === 0",
-        timeout=timeout,
-    )
-    pg.wait_for_timeout(300)  # let plotly finish drawing before a screenshot
+    with new_page(browser) as pg:
+        yield pg
 
 
 def open_page(pg, url: str, path: str = "") -> None:

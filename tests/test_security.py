@@ -12,19 +12,14 @@ Three layers:
 
 import ast
 import json
-import os
 import re
-import shutil
-import socket
-import subprocess
-import sys
-import time
 import tomllib
 import urllib.parse
 import urllib.request
 from pathlib import Path
 
 import pytest
+from browser_support import chromium, new_page, settle, streamlit_server, sync_playwright_or_skip
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,9 +68,7 @@ def strings(obj):
 
 
 def plotly_strings(at: AppTest) -> list[str]:
-    return [
-        s for el in every_element(at) if el.type == "plotly_chart" for s in strings(json.loads(el.proto.spec))
-    ]
+    return [s for el in every_element(at) if el.type == "plotly_chart" for s in strings(json.loads(el.proto.spec))]
 
 
 def problems(at: AppTest) -> list[str]:
@@ -87,11 +80,7 @@ def problems(at: AppTest) -> list[str]:
         if any(fields(el, ("allow_html",))):
             found.append(f"{el.type} allows HTML: {fields(el, ('body',))}")
         for text in fields(el, ("body", "label", "help")):
-            found += [
-                f"{el.type} renders {m!r} as markdown: {text!r}"
-                for m in RAW_MARKUP
-                if m in outside_code(text)
-            ]
+            found += [f"{el.type} renders {m!r} as markdown: {text!r}" for m in RAW_MARKUP if m in outside_code(text)]
     for s in plotly_strings(at):
         if "<img" in s or "<b>bold" in s or "<" in APP_PLOTLY_TAGS.sub("", s):
             found.append(f"raw '<' from user data in a plotly figure: {s!r}")
@@ -148,9 +137,7 @@ def test_no_code_asks_for_raw_html():
     for path, tree in trees(UI_CODE):
         for node in ast.walk(tree):
             if isinstance(node, ast.Call):
-                if (
-                    isinstance(node.func, ast.Attribute) and node.func.attr == "html"
-                ):  # st.html, components.html
+                if isinstance(node.func, ast.Attribute) and node.func.attr == "html":  # st.html, components.html
                     found.append(f"{path}:{node.lineno} .html(...)")
                 for kw in node.keywords:
                     if kw.arg == "unsafe_allow_html" and not (
@@ -223,9 +210,7 @@ def module_containers() -> dict[str, Path]:
             is_call = isinstance(value, ast.Call) and decorator_name(value) in CONTAINER_CALLS
             if isinstance(value, CONTAINERS) or is_call:
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                names.update(
-                    {t.id: path for t in targets if isinstance(t, ast.Name) and not t.id.startswith("__")}
-                )
+                names.update({t.id: path for t in targets if isinstance(t, ast.Name) and not t.id.startswith("__")})
     return names
 
 
@@ -242,11 +227,7 @@ def test_nothing_mutates_module_level_state():
         for node in ast.walk(tree):
             if isinstance(node, ast.Global):
                 found.append(f"{path}:{node.lineno} global {', '.join(node.names)}")
-            if (
-                isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Attribute)
-                and node.func.attr in MUTATORS
-            ):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in MUTATORS:
                 base = node.func.value
                 base_name = base.attr if isinstance(base, ast.Attribute) else getattr(base, "id", None)
                 if base_name in names:
@@ -259,110 +240,35 @@ def test_nothing_mutates_module_level_state():
                 else []
             )
             for t in targets:
-                if (
-                    isinstance(t, ast.Subscript)
-                    and getattr(t.value, "id", getattr(t.value, "attr", None)) in names
-                ):
+                if isinstance(t, ast.Subscript) and getattr(t.value, "id", getattr(t.value, "attr", None)) in names:
                     found.append(f"{path}:{node.lineno} item assignment to a module-level container")
     assert found == []
 
 
 # --- A real browser --------------------------------------------------------------------------------
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 # Anything the payloads would create if they were rendered as HTML or as a markdown link.
 INJECTED = "img[src='x'], a[href^='javascript:' i], [onerror]"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def payload_server(tmp_path_factory):
     data = tmp_path_factory.mktemp("payloads") / FILE_NAME
     data.write_bytes(DATA)
-    port = _free_port()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.headless",
-            "true",
-            "--server.address",
-            "127.0.0.1",
-            "--server.port",
-            str(port),
-            "--browser.gatherUsageStats",
-            "false",
-            "--server.fileWatcherType",
-            "none",
-        ],
-        cwd=ROOT,
-        env={**os.environ, "MAKEMORE_DATA": str(data)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail(f"streamlit did not start: {proc.stderr.read().decode()[-2000:]}")
-        time.sleep(0.3)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
+    with streamlit_server(data) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+    with chromium(sync_playwright_or_skip()) as b:
         yield b
-        b.close()
 
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1440, "height": 1000})
-    pg = context.new_page()
-    pg.dialogs = []
-    pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
-    yield pg
-    context.close()
-
-
-def settle(pg, timeout: float = 60_000) -> None:
-    pg.wait_for_selector("[data-testid='stApp'][data-test-connection-state='CONNECTED']", timeout=timeout)
-    pg.wait_for_function(
-        "() => document.querySelector(\"[data-test-script-state='notRunning']\") !== null"
-        " && document.querySelectorAll(\"[data-testid='stSkeleton']\").length === 0",
-        timeout=timeout,
-    )
-    pg.wait_for_timeout(300)  # plotly draws after the script finishes
+    with new_page(browser) as pg:
+        yield pg
 
 
 def assert_nothing_injected(pg, where: str) -> None:

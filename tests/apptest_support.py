@@ -1,0 +1,31 @@
+"""What the page tests share: running a page file in AppTest and reading its plotly figures."""
+
+import base64
+import json
+from pathlib import Path
+
+import numpy as np
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_page(page: str, monkeypatch=None, data: Path | None = None) -> AppTest:
+    """Run `page` (relative to the repo) on its own, on `data` if given; it must not raise."""
+    if data is not None:
+        monkeypatch.setenv("MAKEMORE_DATA", str(data))
+    at = AppTest.from_file(str(ROOT / page), default_timeout=60).run()
+    assert not at.exception
+    return at
+
+
+def figure(at: AppTest, key: str) -> dict:
+    return json.loads(at.get_by_key(key).proto.spec)
+
+
+def plotly_array(values) -> np.ndarray:
+    """A plotly array from the figure JSON: a list, or {dtype, bdata, shape} (plotly 7's base64 typed array)."""
+    if isinstance(values, dict):
+        flat = np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"])
+        return flat.reshape([int(n) for n in str(values.get("shape", len(flat))).split(",")])
+    return np.array(values, dtype=float)
