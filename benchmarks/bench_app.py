@@ -30,15 +30,9 @@ sys.path.insert(0, str(ROOT))  # `ui` and `core` live at the repo root, for AppT
 
 LECTURE_DATA = ROOT.parent / "shared" / "data" / "names.txt"
 BUNDLED_DATA = ROOT / "data" / "names.txt"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+sys.path.insert(0, str(ROOT / "tests"))
+from browser_support import CHROMIUM, CHROMIUM_FLAGS  # noqa: E402  the tests' browser setup, shared
+
 RERENDER_TARGET = 0.150  # s of script time for a smoothing change on the Counts page
 COLD_TARGET = 5.0  # s from server start to an interactive page
 TIMEOUT = 90.0  # s before a server or a page counts as hung (a busy 2-core machine is slow)
@@ -195,7 +189,7 @@ def browser_times(port: int, cold_runs: int, warm_runs: int, screenshot: Path | 
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
         try:
             runs = [cold_start(browser, port, warm_runs, screenshot) for _ in range(cold_runs)]
         finally:

@@ -45,16 +45,9 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+sys.path.insert(0, str(ROOT / "tests"))
+from browser_support import CHROMIUM, CHROMIUM_FLAGS  # noqa: E402  the tests' browser setup, shared
+
 SERVER_ARGS = [
     "--server.headless",
     "true",
@@ -366,7 +359,7 @@ async def learner(browser, url: str, clock: Clock, min_rounds: int, seed: int, t
 
 async def drive(url: str, sessions: int, seconds: float, tally: Tally, min_rounds: int = 0) -> int:
     async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        browser = await p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
         try:
             clock = Clock(sessions, seconds)
             learners = (learner(browser, url, clock, min_rounds, i, tally) for i in range(sessions))
