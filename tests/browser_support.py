@@ -1,16 +1,11 @@
 """What the real-browser tests share: a Streamlit server on loopback, Debian's Chromium, waiting."""
 
 import contextlib
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+import server_support
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -26,40 +21,14 @@ def sync_playwright_or_skip():
     return api
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextlib.contextmanager
 def streamlit_server(data: Path):
-    """`streamlit run app.py` on a free loopback port with MAKEMORE_DATA=data; yields its URL."""
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-         "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
-        cwd=ROOT, env={**os.environ, "MAKEMORE_DATA": str(data)}, stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail(f"streamlit did not start: {proc.stderr.read().decode()[-2000:]}")
-        time.sleep(0.3)
+    """The app on a free loopback port with MAKEMORE_DATA=data; yields its URL (fails the test if it never starts)."""
     try:
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+        with server_support.streamlit_server(data) as server:
+            yield server.url
+    except server_support.ServerError as e:
+        pytest.fail(f"streamlit did not start: {e}")
 
 
 @contextlib.contextmanager
