@@ -9,9 +9,8 @@ from dataclasses import dataclass
 import pandas as pd
 import torch
 
-from .bigrams import nll_from_counts, to_probs
-from .corpus import Corpus
-from .vocab import Vocab
+from .bigram import Corpus, nll_from_counts, to_probs
+from .data import Vocab
 
 
 def union_vocab(a: Vocab, b: Vocab) -> Vocab:
@@ -47,32 +46,6 @@ def align(left: Corpus, right: Corpus) -> Aligned:
 
 
 @dataclass(frozen=True)
-class Figures:
-    """One dataset at a glance."""
-
-    names: int
-    distinct: int  # different names (a name on both the girls' and boys' list counts once)
-    symbols: int  # vocabulary size, boundary included
-    shortest: int
-    longest: int
-    mean_length: float
-    nll: float  # average NLL of its names under its own model at the given smoothing
-
-
-def figures(corpus: Corpus, smoothing: float) -> Figures:
-    lengths = [len(w) for w in corpus.words]
-    return Figures(
-        names=len(corpus.words),
-        distinct=len(set(corpus.words)),
-        symbols=len(corpus.vocab),
-        shortest=min(lengths),
-        longest=max(lengths),
-        mean_length=sum(lengths) / len(lengths),
-        nll=corpus.nll(smoothing),
-    )
-
-
-@dataclass(frozen=True)
 class CrossNLL:
     """Average NLL of each side's names under each side's model, all over the shared alphabet."""
 
@@ -102,10 +75,16 @@ def cross_nll(aligned: Aligned, smoothing: float) -> CrossNLL:
     )
 
 
+def prob_change(aligned: Aligned, smoothing: float) -> torch.Tensor:
+    """P right - P left over the shared alphabet: > 0 where a bigram is more likely on the right. (U, U)"""
+    pl, pr = aligned.probs(smoothing)
+    return pr - pl
+
+
 def top_changes(aligned: Aligned, smoothing: float, n: int = 10) -> pd.DataFrame:
     """The n bigrams whose P moved most either way (|P right − P left|, ties in vocabulary order)."""
     pl, pr = aligned.probs(smoothing)
-    d = (pr - pl).flatten()  # (U*U,) row-major: index = first * U + next
+    d = prob_change(aligned, smoothing).flatten()  # (U*U,) row-major: index = first * U + next
     order = torch.sort(d.abs(), descending=True, stable=True).indices[:n]
     U, itos = len(aligned.vocab), aligned.vocab.itos
     first, nxt = (order // U).tolist(), (order % U).tolist()

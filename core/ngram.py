@@ -7,16 +7,17 @@ Only the contexts seen in training get a row of counts; the V^n table is never b
 """
 
 import math
-from bisect import bisect_left
 from dataclasses import dataclass
 
 import numpy as np
 import torch
 
-from .bigrams import check_smoothing
-from .vocab import Vocab
+from .bigram import check_smoothing
+from .data import Vocab
+from .sampling import as_sequence, lecture_cdf, walk
+from .settings import SETTINGS
 
-MAX_N = 4
+MAX_N = SETTINGS.max_context
 
 
 @dataclass(frozen=True)
@@ -122,40 +123,31 @@ def nll(model: NgramModel, words: list[str], smoothing: float) -> float:
     return float(-np.log(p).mean())
 
 
-def _cdf(model: NgramModel, ctx: int, smoothing: float) -> list[float]:
-    """The row's cumulative distribution as core.sampling's lecture method builds it (float32)."""
-    V = len(model.vocab)
-    p = probs(model, np.full(V, ctx, dtype=np.int64), np.arange(V), smoothing)
-    cum = np.cumsum(p, dtype=np.float32)
-    cum /= cum[-1]
-    cum[-1] = 1.0
-    return cum.tolist()
-
-
-def sample(model: NgramModel, num: int, *, seed: int, smoothing: float, max_len: int = 50) -> list[str]:
-    """`num` names from one seeded generator, by inverse CDF: for n = 1 exactly core.sample's names.
-
-    Each draw takes one float64 uniform and finds it in the row's cumulative sum. A name that
-    has not ended after max_len characters is cut there.
-    """
+def sample(model: NgramModel, num: int, *, seed: int, smoothing: float, max_len: int = SETTINGS.max_name_len
+           ) -> list[str]:
+    """`num` names from one seeded generator, by inverse CDF: for n = 1 exactly core.sample's names."""
     if max_len < 1:
         raise ValueError("max_len must be at least 1")
     g = torch.Generator().manual_seed(seed)
     V, size = len(model.vocab), model.table_contexts
     cdfs: dict[int, list[float]] = {}  # rows drawn from so far
+
+    def row(ctx: int) -> list[float]:
+        if ctx not in cdfs:
+            cdfs[ctx] = lecture_cdf(probs(model, np.full(V, ctx, dtype=np.int64), np.arange(V), smoothing)).tolist()
+        return cdfs[ctx]
+
     names = []
     for _ in range(num):
-        ctx, chars = 0, []  # context 0 = n boundaries: the start of a name
-        for _ in range(max_len + 1):  # as core.sample: the draw after max_len characters is made too
-            if ctx not in cdfs:
-                cdfs[ctx] = _cdf(model, ctx, smoothing)
-            u = torch.rand(1, dtype=torch.float64, generator=g).item()
-            nxt = bisect_left(cdfs[ctx], u)
-            if nxt == 0:
-                break
-            chars.append(model.vocab.itos[nxt])
-            ctx = (ctx * V + nxt) % size  # shift: drop the oldest symbol, append the new one
-        names.append("".join(chars[:max_len]))
+        ctx = 0  # context 0 = n boundaries: the start of a name
+
+        def next_row(symbol: int) -> list[float]:
+            nonlocal ctx
+            ctx = (ctx * V + symbol) % size if symbol else 0  # shift: drop the oldest symbol, append the new
+            return row(ctx)
+
+        drawn = [c for _, c in walk(next_row, g, max_len)]
+        names.append(model.vocab.decode(as_sequence(drawn, max_len)))
     return names
 
 
@@ -179,3 +171,9 @@ def summary(model: NgramModel, train: list[str], dev: list[str], smoothing: floa
         model.n, model.table_contexts, model.table_cells, len(model.contexts), model.seen_share,
         unseen_share(model, dev), nll(model, train, smoothing), nll(model, dev, smoothing),
     )
+
+
+def best_context(rows: list[Summary]) -> int | None:
+    """The context length with the lowest finite dev loss (the shortest on a tie); None if every one is inf."""
+    finite = [r for r in rows if math.isfinite(r.dev_nll)]
+    return min(finite, key=lambda r: r.dev_nll).n if finite else None

@@ -1,7 +1,6 @@
-"""Does the bigram model generalise? Train/dev loss against smoothing and regularisation, samples
-against the data, and every name ranked by its loss."""
+"""Evaluation: where a name ranks among the dataset's, whether the model generalises to held-out names
+(train/dev loss against smoothing and regularisation), and what samples get wrong about real names."""
 
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
@@ -9,18 +8,65 @@ import numpy as np
 import pandas as pd
 import torch
 
-from .bigrams import count_bigrams, nll_from_counts, to_probs
-from .netviz import converged_weights, net_probs
-from .split import Split, split_words
-from .vocab import Vocab
+from .bigram import breakdown, count_bigrams, nll_from_counts, to_probs
+from .data import Split, Vocab, split_words, words_of_bigrams
+from .neural import converged_weights, net_probs
+from .settings import SETTINGS
 
-# The smoothing curve: a log axis from 0.001 to 1e4 (beyond it every row is nearly uniform).
-# k = 0 and k = 1 are always added: the raw counts and the lecture's +1 are the two to beat.
-SMOOTHING_KS = np.logspace(-3, 4, 71)
-# Regularisation strengths for the net; 0 (no pull on W) first. Above ~15 a step of lr 50 on
-# 27 symbols overshoots (lr * 2 reg / V^2 > 2); converged_weights then halves the rate.
-REG_GRID = (0.0, 1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
-REG_STEPS = 500  # at lr 50 the weak strengths are close to, not at, their optimum: see the page
+# --- one name against the dataset -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rank:
+    """Where one average NLL falls among the dataset's own names' average NLLs."""
+
+    lower: int  # dataset names with a strictly lower loss (more likely under the model)
+    higher: int  # dataset names with a strictly higher loss
+    total: int
+
+    @property
+    def rank(self) -> int:
+        """1 = as likely as the dataset's most likely name."""
+        return self.lower + 1
+
+    @property
+    def beats(self) -> float:
+        """Percentage of the dataset's names this one is more likely than."""
+        return 100.0 * self.higher / self.total
+
+
+def rank_among(value: float, dataset_nlls: np.ndarray) -> Rank:
+    """Rank of `value` (an average NLL) among `dataset_nlls`; ties count as neither lower nor higher."""
+    ordered = np.sort(dataset_nlls)
+    lower = int(np.searchsorted(ordered, value, side="left"))
+    higher = len(ordered) - int(np.searchsorted(ordered, value, side="right"))
+    return Rank(lower, higher, len(ordered))
+
+
+@dataclass(frozen=True)
+class NameScore:
+    word: str
+    table: pd.DataFrame  # core.breakdown with counts: bigram, count, prob, logprob, nll
+    loglik: float  # sum of log P over the word's bigrams (-inf if one has P = 0)
+    nll: float  # average -log P: the number the lecture quotes
+    rank: Rank
+
+    @property
+    def unseen(self) -> list[str]:
+        """Bigrams of the word with probability 0: each makes the loss infinite."""
+        return self.table.loc[self.table["prob"] == 0, "bigram"].tolist()
+
+
+def score_name(word: str, probs: torch.Tensor, vocab: Vocab, counts: torch.Tensor,
+               dataset_nlls: np.ndarray) -> NameScore:
+    """Everything the loss page shows about one name. Unknown characters raise UnknownCharacterError."""
+    table = breakdown(word, probs, vocab, counts=counts)
+    loglik = float(table["logprob"].sum())
+    nll = -loglik / len(table)
+    return NameScore(word, table, loglik, nll, rank_among(nll, dataset_nlls))
+
+
+# --- held-out names -------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -84,7 +130,7 @@ def split_counts(split: Split, vocab: Vocab) -> tuple[torch.Tensor, torch.Tensor
     return count_bigrams(split.train, vocab), count_bigrams(split.dev, vocab)
 
 
-def held_out(words: list[str], vocab: Vocab, seed: int, ks=SMOOTHING_KS) -> HeldOut:
+def held_out(words: list[str], vocab: Vocab, seed: int, ks=SETTINGS.dev_smoothing_grid) -> HeldOut:
     """Split the words (seeded 80/10/10), count the train part, and score the dev part at every k."""
     split = split_words(words, seed)
     train_counts, dev_counts = split_counts(split, vocab)
@@ -99,7 +145,8 @@ def held_out(words: list[str], vocab: Vocab, seed: int, ks=SMOOTHING_KS) -> Held
     )
 
 
-def smoothing_sweep(train_counts: torch.Tensor, dev_counts: torch.Tensor, ks=SMOOTHING_KS) -> Sweep:
+def smoothing_sweep(train_counts: torch.Tensor, dev_counts: torch.Tensor, ks=SETTINGS.dev_smoothing_grid
+                    ) -> Sweep:
     """Train and dev NLL of the counting model built from `train_counts`, at 0, 1 and each k."""
     values = np.unique(np.concatenate([[0.0, 1.0], np.asarray(ks, dtype=float)]))
     train, dev = [], []
@@ -110,8 +157,8 @@ def smoothing_sweep(train_counts: torch.Tensor, dev_counts: torch.Tensor, ks=SMO
     return Sweep(values, np.array(train), np.array(dev))
 
 
-def reg_sweep(train_counts: torch.Tensor, dev_counts: torch.Tensor, regs=REG_GRID,
-              steps: int = REG_STEPS) -> Sweep:
+def reg_sweep(train_counts: torch.Tensor, dev_counts: torch.Tensor, regs=SETTINGS.reg_grid,
+              steps: int = SETTINGS.reg_steps) -> Sweep:
     """Train and dev NLL (no reg term) of the net trained on `train_counts` at each strength.
 
     Strengths go from strongest to weakest, each starting where the previous one stopped, so the
@@ -130,9 +177,7 @@ def unseen_in(train_counts: torch.Tensor, words: list[str], vocab: Vocab) -> np.
     """For each word: does it contain a bigram that never occurs in the counts? (W,) bool."""
     first, nxt = vocab.bigram_indices(words)  # (B,), (B,)
     zero = (train_counts[torch.from_numpy(first), torch.from_numpy(nxt)] == 0).numpy()  # (B,)
-    n_bigrams = np.fromiter((len(w) + 1 for w in words), dtype=np.int64, count=len(words))
-    word_id = np.repeat(np.arange(len(words)), n_bigrams)  # (B,) each bigram's word
-    return np.bincount(word_id, weights=zero, minlength=len(words)) > 0
+    return np.bincount(words_of_bigrams(words), weights=zero, minlength=len(words)) > 0
 
 
 def _nll(train_counts: torch.Tensor, words: list[str], vocab: Vocab, k: float) -> float:
@@ -227,11 +272,3 @@ def ranked_names(names: list[str], counts: np.ndarray, nlls: np.ndarray) -> pd.D
         "nll": ordered,
         "count": np.asarray(counts)[order],
     })
-
-
-def search(table: pd.DataFrame, query: str) -> pd.DataFrame:
-    """Rows whose name contains `query` (case-insensitive, NFC like the data); all rows for a blank query."""
-    q = unicodedata.normalize("NFC", query.strip()).casefold()
-    if not q:
-        return table
-    return table[table["name"].str.casefold().str.contains(q, regex=False)]
