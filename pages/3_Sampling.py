@@ -1,155 +1,119 @@
 """Sampling: draw new names from the table, and watch one name being drawn character by character."""
 
-import plotly.graph_objects as go
 import streamlit as st
 
-import core
-from core import snippets
-from core.scoring import samples_table, trace_table, uniform_probs
-from ui import fmt, share, state
-from ui.share import show_code
-from ui.sidebar import sidebar
+from core import SETTINGS, snippets
+from core.sampling import draw_samples, trace_rows
+from ui import fmt, i18n, share, state
+from ui.charts import plot
+from ui.figures.sampling import cumsum_figure, row_figure, walk
+from ui.i18n import N_, _
+from ui.page import page
 
 METHODS = {
-    "lecture": "Lecture-exact (inverse CDF)",
-    "torch": "Today's torch.multinomial",
-    "uniform": "Uniform model (for contrast)",
+    "lecture": N_("Lecture-exact (inverse CDF)"),
+    "torch": N_("Today's torch.multinomial"),
+    "uniform": N_("Uniform model (for contrast)"),
 }
-CHOSEN, OTHER = "#e4572e", "#8fb3d9"
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _samples(digest: str, smoothing: float, seed: int, method: str, n: int, _corpus: core.Corpus):
+def samples(digest: str, k: float, seed: int, method: str, n: int, _corpus):
     # keyed on the dataset's digest and the controls; the corpus itself is not hashed
-    V = len(_corpus.vocab)
-    table = uniform_probs(V) if method == "uniform" else _corpus.probs(smoothing)
-    draw = "torch" if method == "torch" else "lecture"  # the uniform model draws the lecture's way
-    names = core.sample(table, _corpus.vocab, n, seed=seed, method=draw)
-    return samples_table(names, set(_corpus.words), _corpus.probs(smoothing), _corpus.vocab)
+    return draw_samples(_corpus.counts, _corpus.vocab, set(_corpus.words), k, method, n, seed)
 
 
 def shown(name: str) -> str:
-    """A sampled name for markdown: a code span, or a word when the name ended at once."""
-    return fmt.md_code(name) if name else "*(empty: the end token came first)*"
+    """A sampled name for markdown: a code span, or words when the name ended at once."""
+    return fmt.md_code(name) if name else _("*(empty: the end token came first)*")
 
 
-def row_figure(row: list[float], itos: list[str], chosen: int, title: str) -> go.Figure:
-    """The current row of P as bars, the chosen symbol highlighted."""
-    labels = [fmt.plotly_text(s) for s in itos]
-    fig = go.Figure(go.Bar(
-        x=labels, y=row, marker_color=[CHOSEN if i == chosen else OTHER for i in range(len(row))],
-        hovertemplate="%{x}: P = %{y:.4f}<extra></extra>",
-    ))
-    fig.update_layout(title=title, height=330, margin=dict(l=10, r=10, t=40, b=10),
-                      xaxis=dict(type="category", title="next character", tickfont=dict(size=14)),
-                      yaxis_title="probability")
-    return fig
-
-
-def cumsum_figure(cumsum: list[float], itos: list[str], chosen: int, u: float) -> go.Figure:
-    """The row's cumulative sum as one ruler from 0 to 1, a slice per symbol, and where u lands."""
-    starts = [0.0, *cumsum[:-1]]
-    widths = [hi - lo for lo, hi in zip(starts, cumsum)]
-    labels = [fmt.plotly_text(s) for s in itos]
-    colors = [CHOSEN if i == chosen else (OTHER if i % 2 else "#c9dcef") for i in range(len(itos))]
-    fig = go.Figure(go.Bar(
-        y=["cumsum"] * len(itos), x=widths, base=starts, orientation="h", marker_color=colors,
-        marker_line=dict(color="white", width=0.5), text=labels, textposition="inside",
-        textfont=dict(size=14),
-        insidetextanchor="middle", customdata=list(zip(labels, starts, cumsum)),
-        hovertemplate="%{customdata[0]}: %{customdata[1]:.4f} – %{customdata[2]:.4f}<extra></extra>",
-    ))
-    fig.add_vline(x=u, line=dict(color="black", width=2, dash="dot"))
-    fig.add_annotation(x=u, y=1, yref="paper", yanchor="bottom", showarrow=False,
-                       text=f"u = {u:.4f} → {labels[chosen]}",
-                       xanchor="left" if u < 0.5 else "right")  # above the ruler, on the side with room
-    fig.update_layout(height=170, margin=dict(l=10, r=10, t=40, b=10), showlegend=False,
-                      uniformtext=dict(minsize=12, mode="hide"), yaxis=dict(visible=False),
-                      xaxis=dict(range=[0, 1], title="cumulative probability"))
-    return fig
-
-
-st.set_page_config(page_title="Sampling · makemore explorer", layout="wide")
-s = sidebar()
-vocab = s.corpus.vocab
-
-st.title("Sampling: making more names")
+s = page(N_("Sampling: making more names"), chapter="sampling", url_keys=("num_samples", "sample_method"))
+corpus, vocab, k, lang = s.corpus, s.corpus.vocab, s.smoothing, i18n.language()
 end = fmt.md_code(vocab.boundary)
-st.markdown(
-    f"To make a name, start at the boundary {end}, draw the next character from that row of the "
-    "probability table, move to the row of the character you drew, and repeat until "
-    f"{end} comes back. A seeded generator makes the draws — and so the names — the same every time."
-)
+st.markdown(_(
+    "To make a name, start at the boundary {end}, draw the next character from that row of the probability table, "
+    "move to the row of the character you drew, and repeat until {end} comes back. A seeded generator makes the "
+    "draws — and so the names — the same every time."
+).format(end=end))
+state.remember("sample_method", "lecture")
+method = st.radio(_("Method"), list(METHODS), format_func=lambda m: _(METHODS[m]), horizontal=True,
+                  key="sample_method", on_change=state.publish)
+st.caption(_(
+    "The lecture-exact method reproduces the names printed in the lecture on today's PyTorch: like the 2022 kernel, "
+    "it takes one float64 uniform number per draw from the seeded generator and looks it up in the row's cumulative "
+    "sum (inverse CDF). Today's `torch.multinomial` uses the generator differently, so the same seed gives other names."
+))
 
-c1, c2 = st.columns([1, 2])
-state.remember("num_samples", 10)
-n = c1.number_input("How many names", min_value=1, max_value=500, step=1, key="num_samples")
-method = c2.radio("Method", list(METHODS), format_func=METHODS.get, horizontal=True, key="sample_method")
-st.caption(
-    "The lecture-exact method reproduces the names printed in the lecture on today's PyTorch: like "
-    "the 2022 kernel, it takes one float64 uniform number per draw from the seeded generator and "
-    "looks it up in the row's cumulative sum (inverse CDF). Today's `torch.multinomial` uses the "
-    "generator differently, so the same seed gives other names."
-)
 
-table = _samples(s.corpus.digest, s.smoothing, s.seed, method, int(n), s.corpus)
-left, right = st.columns([3, 1])
-right.metric("New names", f"{table['new'].mean():.0%}", help="Share of samples that are not in the dataset")
-right.metric("Average NLL of these names", fmt.loss(table["nll"].mean()),
-          help="Mean of the names' NLLs under the counting model: lower = more like the dataset")
-right.metric("The dataset's own NLL", fmt.loss(s.corpus.nll(s.smoothing)),
-          help=f"Every bigram of the dataset, at smoothing {fmt.smoothing(s.smoothing)}")
-left.dataframe(
-    table.assign(
-        new=table["new"].map({True: "new", False: "already in the dataset"}),
-        nll=table["nll"].map(fmt.loss),
-        length=table["name"].str.len(),
-    )[["name", "length", "new", "nll"]],
-    column_config={
-        "name": st.column_config.TextColumn("name", width="large"),
-        "length": st.column_config.NumberColumn("length", width="small"),
-        "nll": st.column_config.TextColumn("NLL", width="small", help="Average −log P of the name under the "
-                                           f"counting model at smoothing {fmt.smoothing(s.smoothing)}"),
-    },
-    hide_index=True, key="samples",
-)
-left.download_button("These names as .txt", "\n".join(table["name"]) + "\n", file_name="samples.txt",
-                     mime="text/plain", key="download_samples", icon=":material/download:")
-if method == "lecture":
-    show_code(snippets.sampling_code(share.data_file_name(s.corpus.name), s.smoothing, s.seed, int(n)),
-              "sampling", "these names")
-if method == "uniform":
-    left.caption(f"The uniform model picks the end token only once in {len(vocab)} draws, so its names "
-                 "run long; they are cut at 50 characters.")
+@st.fragment
+def names() -> None:
+    state.remember("num_samples", SETTINGS.num_samples)
+    n = st.number_input(_("How many names"), min_value=1, max_value=SETTINGS.max_samples, step=1, key="num_samples",
+                        on_change=state.publish)
+    table = samples(corpus.digest, k, s.seed, method, int(n), corpus)
+    left, right = st.columns([3, 1])
+    right.metric(_("New names"), f"{table['new'].mean():.0%}", help=_("Share of samples that are not in the dataset"))
+    right.metric(_("Average NLL of these names"), fmt.loss(table["nll"].mean()),
+                 help=_("Mean of the names' NLLs under the counting model: lower = more like the dataset"))
+    right.metric(_("The dataset's own NLL"), fmt.loss(corpus.nll(k)),
+                 help=_("Every bigram of the dataset, at smoothing {k}").format(k=fmt.smoothing(k)))
+    left.dataframe(
+        table.assign(new=table["new"].map({True: _("new"), False: _("already in the dataset")}),
+                     nll=table["nll"].map(fmt.loss), length=table["name"].str.len())[["name", "length", "new", "nll"]],
+        column_config={
+            "name": st.column_config.TextColumn(_("name"), width="large"),
+            "length": st.column_config.NumberColumn(_("length"), width="small"),
+            "new": st.column_config.TextColumn(_("new?")),
+            "nll": st.column_config.TextColumn("NLL", width="small", help=_(
+                "Average −log P of the name under the counting model at smoothing {k}").format(k=fmt.smoothing(k))),
+        },
+        hide_index=True, key="samples",
+    )
+    left.download_button(_("These names as .txt"), "\n".join(table["name"]) + "\n", file_name="samples.txt",
+                         mime="text/plain", key="download_samples", on_click="ignore")
+    if method == "lecture":
+        share.show_code(snippets.sampling_code(share.data_file_name(corpus.name), k, s.seed, int(n)), "sampling",
+                        _("these names"))
+    if method == "uniform":
+        left.caption(_("The uniform model picks the end token only once in {V} draws, so its names run long; they are "
+                       "cut at {cap} characters.").format(V=len(vocab), cap=SETTINGS.max_name_len))
 
-st.header("One name, draw by draw")
-walk_table = uniform_probs(len(vocab)) if method == "uniform" else s.probs
-draws = core.trace(walk_table, seed=s.seed)
-steps = trace_table(draws, vocab)
-whose = ("`torch.multinomial` hides its random numbers inside the kernel, so this walk follows the "
-         "lecture-exact method instead: its" if method == "torch" else "The")
-st.markdown(
-    f"{whose} first name for seed {s.seed} is {shown(steps['so far'].iloc[-1])}, drawn in "
-    f"{len(draws)} steps. Each step takes a uniform number u between 0 and 1 and finds the first "
-    "character whose cumulative probability reaches u: a likely character owns a wide slice."
-)
 
-if len(draws) > 1:
-    st.session_state.trace_step = min(st.session_state.get("trace_step", 1), len(draws))
-    i = st.slider("Step", 1, len(draws), key="trace_step") - 1
-else:
-    i = 0
-d, row = draws[i], steps.iloc[i]
-ending = "the end token: the name is complete" if d.chosen == 0 else "the next character"
-st.markdown(
-    f"**Step {i + 1} of {len(draws)}** — in row {fmt.md_code(row['from'])} the generator gives "
-    f"u = {d.u:.4f}. It falls in the slice of {fmt.md_code(row['chosen'])} "
-    f"({row['low']:.4f} – {row['high']:.4f}), so {fmt.md_code(row['chosen'])} is {ending}. "
-    f"Name so far: {shown(row['so far'])}."
-)
-title = f"Row “{fmt.plotly_text(row['from'])}” of P: which character comes next"
-st.plotly_chart(row_figure(walk_table[d.row].tolist(), vocab.itos, d.chosen, title), key="trace_row")
-st.plotly_chart(cumsum_figure(d.cumsum, vocab.itos, d.chosen, d.u), key="trace_cumsum")
-with st.expander("All draws of this name"):
-    st.dataframe(steps.set_index("step").style.format({"u": "{:.4f}", "low": "{:.4f}", "high": "{:.4f}"}),
-                 key="trace_table")
+@st.fragment
+def draw_by_draw() -> None:
+    st.header(_("One name, draw by draw"))
+    uniform = method == "uniform"
+    draws = walk(corpus.digest, k, uniform, s.seed, corpus)
+    steps = trace_rows(draws, vocab)
+    if method == "torch":
+        whose = _("`torch.multinomial` hides its random numbers inside the kernel, so this walk follows the "
+                  "lecture-exact method instead: its first name for seed {seed} is {name}, drawn in {n} steps.")
+    else:
+        whose = _("The first name for seed {seed} is {name}, drawn in {n} steps.")
+    st.markdown(whose.format(seed=s.seed, name=shown(steps["so far"].iloc[-1]), n=len(draws)) + " " + _(
+        "Each step takes a uniform number u between 0 and 1 and finds the first character whose cumulative "
+        "probability reaches u: a likely character owns a wide slice."))
+    if len(draws) > 1:
+        st.session_state.trace_step = min(st.session_state.get("trace_step", 1), len(draws))
+        i = st.slider(_("Step"), 1, len(draws), key="trace_step") - 1
+    else:
+        i = 0
+    d, row = draws[i], steps.iloc[i]
+    ending = _("the end token: the name is complete") if d.chosen == 0 else _("the next character")
+    st.markdown(_(
+        "**Step {i} of {n}** — in row {row} the generator gives u = {u}. It falls in the slice of {chosen} "
+        "({low} – {high}), so {chosen} is {ending}. Name so far: {so_far}."
+    ).format(i=i + 1, n=len(draws), row=fmt.md_code(fmt.symbol(row["from"])), u=f"{d.u:.4f}",
+             chosen=fmt.md_code(fmt.symbol(row["chosen"])), low=f"{row['low']:.4f}", high=f"{row['high']:.4f}",
+             ending=ending, so_far=shown(row["so far"])))
+    plot(row_figure(corpus.digest, k, uniform, d.row, d.chosen, lang, corpus), "trace_row")
+    plot(cumsum_figure(d.cumsum, vocab.itos, d.chosen, d.u), "trace_cumsum")
+    with st.expander(_("All draws of this name")):
+        st.dataframe(steps.set_index("step").style.format({"u": "{:.4f}", "low": "{:.4f}", "high": "{:.4f}"}),
+                     key="trace_table", column_config={
+                         "from": _("from"), "chosen": _("chosen"), "so far": _("so far")})
+
+
+names()
+draw_by_draw()

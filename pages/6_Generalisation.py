@@ -7,9 +7,6 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
-from plotly.subplots import make_subplots
-
-import core
 from core.generalise import (
     REG_GRID,
     REG_STEPS,
@@ -26,6 +23,9 @@ from core.generalise import (
     total_variation,
 )
 from core.scoring import word_nlls
+from plotly.subplots import make_subplots
+
+import core
 from ui import fmt
 from ui.sidebar import SMOOTHING_STEPS, sidebar
 

@@ -5,10 +5,10 @@ from itertools import pairwise
 
 import plotly.graph_objects as go
 import streamlit as st
+from core.split import split_words
 
 import core
 from core import ngram
-from core.split import split_words
 from ui import fmt
 from ui.sidebar import sidebar
 

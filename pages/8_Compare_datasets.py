@@ -5,10 +5,10 @@ import math
 
 import plotly.graph_objects as go
 import streamlit as st
+from core.explore import grid
 
 import core
 from core.compare import Aligned, Figures, align, cross_nll, figures, top_changes
-from core.explore import grid
 from ui import fmt, state
 from ui.heatmap import MAX_SHOWN, bigram_heatmap, top_symbols
 from ui.sidebar import SEXES, sidebar, year_bytes

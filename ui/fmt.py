@@ -1,15 +1,22 @@
-"""Number and text formatting shared by every page: infinity shown as ∞, never a NaN."""
+"""Number and text formatting shared by every page: infinity shown as ∞, never a NaN; symbols a reader can see."""
 
 import html
 import math
 import re
+import unicodedata
+
+from core.data import is_invisible
+
+from .i18n import _
 
 
 def loss(x: float) -> str:
-    """An NLL to the lecture's four decimals; ∞ for an impossible bigram."""
+    """An NLL to the lecture's four decimals; ∞ for an impossible bigram; never -0.0000."""
     if math.isnan(x):
-        return "undefined"
-    return "∞" if math.isinf(x) else f"{x:.4f}"
+        return _("undefined")
+    if math.isinf(x):
+        return "∞" if x > 0 else "−∞"
+    return f"{x + 0.0:.4f}" if round(x, 4) != 0 else "0.0000"
 
 
 def smoothing(k: float) -> str:
@@ -20,9 +27,32 @@ def count(n: int) -> str:
     return f"{n:,}"
 
 
+def share(x: float) -> str:
+    return f"{x:.1%}"
+
+
+def symbol(s: str) -> str:
+    """A vocabulary symbol as a reader can see it: a lone combining mark on a dotted circle (◌́), a space as ␣,
+    an invisible character by its code point. The boundary label and ordinary letters stay as they are."""
+    if len(s) != 1:
+        return s
+    if s == " ":
+        return "␣"
+    category = unicodedata.category(s)
+    if category in ("Mn", "Mc", "Me"):
+        return "◌" + s
+    if is_invisible(s) or category.startswith("C"):
+        return f"U+{ord(s):04X}"
+    return s
+
+
 def plotly_text(s: str) -> str:
     """User text for a plotly label or hover: plotly reads <b>, <a>, <br>, so escape < > &."""
     return html.escape(s, quote=False)
+
+
+def plotly_symbol(s: str) -> str:
+    return plotly_text(symbol(s))
 
 
 def md_code(s: str) -> str:

@@ -1,5 +1,7 @@
 """The lecture's annotated V x V heatmap: every cell shows its bigram and a number, coloured by value."""
 
+from collections.abc import Callable
+
 import numpy as np
 import plotly.graph_objects as go
 import torch
@@ -20,6 +22,16 @@ def top_symbols(counts: torch.Tensor, k: int = MAX_SHOWN) -> list[int]:
     return sorted(freq.topk(k).indices.tolist())
 
 
+def grid(V: int, keep: list[int], cell: Callable[[int, int], str]) -> list[list[str]]:
+    """(V, V) strings for a heatmap: cell(i, j) for the kept rows and columns, "" elsewhere."""
+    out = [[""] * V for _ in range(V)]
+    for i in keep:
+        row = out[i]
+        for j in keep:
+            row[j] = cell(i, j)
+    return out
+
+
 def bigram_heatmap(
     z: torch.Tensor,
     itos: list[str],
@@ -30,13 +42,15 @@ def bigram_heatmap(
     zmid: float | None = None,
     colorbar_title: str = "",
     keep: list[int] | None = None,
+    axis_titles: tuple[str, str] = ("", ""),
 ) -> go.Figure:
     """z is (V, V), row = first character. cell_text/hover are per-cell strings (already formatted).
 
     Labels come from user data, so they are escaped before plotly can read them as markup.
+    `axis_titles`: (x, y), already translated.
     """
     idx = keep if keep is not None else list(range(len(itos)))
-    names = [fmt.plotly_text(itos[i]).replace(" ", "␣") for i in idx]  # a space would be an empty tick
+    names = [fmt.plotly_symbol(itos[i]) for i in idx]
     zz = z.double()[idx][:, idx].numpy()
     V = len(idx)
     annotated = V <= MAX_ANNOTATED
@@ -64,9 +78,10 @@ def bigram_heatmap(
     fig.update_layout(
         height=side,
         margin=dict(l=10, r=10, t=30, b=10),
-        xaxis=dict(side="top", type="category", title="next character", tickfont=dict(size=11)),
-        yaxis=dict(autorange="reversed", type="category", scaleanchor="x", title="first character",
-                   tickfont=dict(size=11)),
+        # square cells; when the width is the limit, the grid hugs the top axis instead of floating below it
+        xaxis=dict(side="top", type="category", title=axis_titles[0], tickfont=dict(size=11), constrain="domain"),
+        yaxis=dict(autorange="reversed", type="category", scaleanchor="x", title=axis_titles[1],
+                   tickfont=dict(size=11), constrain="domain", constraintoward="top"),
         plot_bgcolor="white",
     )
     return fig

@@ -6,6 +6,8 @@ import pandas as pd
 import streamlit as st
 import torch
 
+from .i18n import _
+
 
 def table_csv(M: torch.Tensor, itos: list[str]) -> bytes:
     """A V x V table as CSV, rows and columns labelled by character (row = first character)."""
@@ -24,8 +26,8 @@ def data_file_name(corpus_name: str) -> str:
 
 
 def show_code(code: str, key: str, what: str) -> None:
-    """An expander with the script and a button to download it."""
-    with st.expander(f"Show me the code: {what} in plain PyTorch", icon=":material/code:"):
+    """An expander with the script (it stays in English: it is code) and a button to download it."""
+    with st.expander(_("Show me the code: {what} in plain PyTorch").format(what=what)):
         st.code(code, language="python")
-        st.download_button("Download the script", code, file_name=f"{key}.py", mime="text/x-python",
-                           key=f"download_{key}", icon=":material/download:")
+        st.download_button(_("Download the script"), code, file_name=f"{key}.py", mime="text/x-python",
+                           key=f"download_{key}", on_click="ignore")

@@ -1,7 +1,8 @@
 """Per-user view state: kept across pages in st.session_state and mirrored in the URL to share it.
 
-Opening a link restores what it names (page, dataset year, smoothing, seed, typed names, training
-settings); anything invalid in the link is ignored. An uploaded file cannot travel in a link.
+Opening a link restores what it names (dataset year, smoothing, seed, language, and the page's own settings);
+anything invalid in the link is ignored. The address bar carries the sidebar's settings and those of the page
+on screen only. An uploaded file cannot travel in a link.
 """
 
 import math
@@ -9,8 +10,10 @@ from collections.abc import Callable
 
 import streamlit as st
 
-LADDER = (0.0, 0.01, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0,
-          1e3, 2e3, 5e3, 1e4, 1e5, 1e6)  # the sidebar's smoothing steps: exactly 0, the lecture's 1, up to 1e6
+from core import SETTINGS
+
+LADDER = SETTINGS.smoothing_ladder
+PAGE_KEYS = "_url_keys"  # session key: the URL keys of the page on screen
 
 
 def _number(kind: type, lo: float, hi: float) -> Callable[[str], float]:
@@ -46,17 +49,19 @@ def _ladder(text: str) -> float:
 URL_KEYS: dict[str, Callable[[str], object]] = {
     "smoothing": _ladder,
     "seed": _number(int, 0, 2**53 - 1),
+    "lang": _choice("en", "zh"),
     "num_samples": _number(int, 1, 500),
     "sample_method": _choice("lecture", "torch", "uniform"),
-    "name": _text(300),
-    "nn_word": _text(64),
-    "lr": _number(float, 1e-4, 1e7),
-    "steps": _number(int, 1, 5000),
-    "reg": _number(float, 0.0, 100.0),
+    "name": _text(SETTINGS.max_typed_chars),
+    "nn_word": _text(SETTINGS.max_line_chars),
+    "lr": _number(float, 1e-4, SETTINGS.max_lr),
+    "steps": _number(int, 1, SETTINGS.max_steps),
+    "reg": _number(float, 0.0, SETTINGS.max_reg),
     "train_method": _choice("fast", "onehot"),
     "year": _number(int, 1880, 2017),
     "sex": _choice("both", "F", "M"),
 }
+SIDEBAR_KEYS = ("smoothing", "seed", "lang")
 
 
 def remember(key: str, default) -> None:
@@ -78,7 +83,16 @@ def restore_from_url() -> bool:
     return True
 
 
-def publish_to_url(extra: dict[str, object]) -> None:
-    """Mirror the current view into the address bar, so copying it shares the view."""
-    params = {k: st.session_state[k] for k in URL_KEYS if k in st.session_state and k not in ("year", "sex")}
-    st.query_params.from_dict({k: str(v) for k, v in {**params, **extra}.items()})
+def set_page_keys(keys: tuple[str, ...]) -> None:
+    """The URL keys of the page being drawn (called once per full run, before its widgets)."""
+    st.session_state[PAGE_KEYS] = keys
+
+
+def publish() -> None:
+    """Mirror the sidebar and the current page's settings into the address bar, so copying it shares the view.
+
+    Also an on_change callback for a page's widgets: a fragment rerun never reaches the sidebar."""
+    keys = (*SIDEBAR_KEYS, *st.session_state.get(PAGE_KEYS, ()))
+    params = {k: st.session_state[k] for k in keys if k in st.session_state}
+    params.update(st.session_state.get("dataset_source", {}))
+    st.query_params.from_dict({k: str(v) for k, v in params.items()})

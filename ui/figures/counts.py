@@ -1,0 +1,72 @@
+"""Figures of the Counts page: the annotated table N (or P, or −log P) and what follows one character."""
+
+import math
+
+import plotly.graph_objects as go
+import streamlit as st
+from plotly.subplots import make_subplots
+
+from core import Corpus
+from core.bigram import followers, neg_log, smoothed, to_probs
+
+from .. import fmt
+from ..heatmap import bigram_heatmap, grid, top_symbols
+from ..i18n import N_, _
+
+MODES = {
+    "counts": N_("N: how often the pair occurs"),
+    "probabilities": N_("P: each row of N + k scaled to sum to 1"),
+    "−log P": N_("−log P: how surprised the model is by the pair (∞ = impossible)"),
+}
+FAKE = "#9a5b00"  # the fake counts' part of a cell's text, apart from the real count
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def table_heatmap(digest: str, mode: str, k: float, lang: str, _corpus: Corpus) -> go.Figure:
+    """N + k (the fake part told apart in each cell), P or −log P, coloured and labelled cell by cell."""
+    N, itos = _corpus.counts, _corpus.vocab.itos
+    P = to_probs(N, k)
+    NLL = neg_log(P)
+    counts, probs, nlls = N.tolist(), P.tolist(), NLL.tolist()
+    fake = "" if k == 0 else f"<br><span style='color:{FAKE}'>+{fmt.smoothing(k)}</span>"
+
+    def cell(i: int, j: int) -> str:
+        if mode == "counts":
+            return f"{counts[i][j]}{fake}"
+        if mode == "probabilities":
+            return f"{probs[i][j]:.3f}".removeprefix("0")  # ".138": three decimals fit a cell
+        return "∞" if math.isinf(nlls[i][j]) else f"{nlls[i][j]:.2f}"
+
+    def hover(i: int, j: int) -> str:
+        return (_("count {n:,} (+{k} fake)").format(n=counts[i][j], k=fmt.smoothing(k)) + "<br>"
+                + f"P = {probs[i][j]:.4f}<br>−log P = {fmt.loss(nlls[i][j])}")
+
+    keep = top_symbols(N)
+    z = {"counts": smoothed(N, k), "probabilities": P, "−log P": NLL}[mode]
+    fig = bigram_heatmap(
+        z, itos, cell_text=grid(len(itos), keep, cell), hover=grid(len(itos), keep, hover), keep=keep,
+        colorscale="Oranges" if mode == "−log P" else "Blues",
+        colorbar_title={"counts": "N + k" if k else "N", "probabilities": "P", "−log P": "−log P"}[mode],
+        axis_titles=(_("next character"), _("first character")),
+    )
+    if fake and mode == "counts":  # a third line in every cell: taller cells, smaller text
+        fig.update_traces(textfont_size=8)
+        fig.update_layout(height=max(fig.layout.height, 44 * len(keep)))
+    return fig
+
+
+@st.cache_resource(max_entries=128, show_spinner=False)
+def follow_figure(digest: str, i: int, k: float, lang: str, _corpus: Corpus) -> go.Figure:
+    """Row i of N (top) and of P (bottom) as bars over the next character."""
+    df = followers(_corpus.counts, to_probs(_corpus.counts, k), _corpus.vocab.itos, i)
+    names = [fmt.plotly_symbol(x) for x in df["next"]]
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08)
+    fig.add_bar(x=names, y=df["count"], name="N", marker_color="#4C78A8", row=1, col=1,
+                hovertemplate="%{x}: " + _("{n} times").format(n="%{y:,}") + "<extra></extra>")
+    fig.add_bar(x=names, y=df["prob"], name="P", marker_color="#5B4BDB", row=2, col=1,
+                hovertemplate="%{x}: P = %{y:.4f}<extra></extra>")
+    fig.update_yaxes(title_text=_("count"), row=1, col=1)
+    fig.update_yaxes(title_text=f"P (k = {fmt.smoothing(k)})", row=2, col=1)
+    fig.update_xaxes(type="category", tickfont={"size": 12})
+    fig.update_layout(height=420, showlegend=False, margin={"t": 10, "b": 10, "l": 10, "r": 10})
+    return fig
