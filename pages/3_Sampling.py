@@ -36,7 +36,6 @@ st.markdown(_(
     "move to the row of the character you drew, and repeat until {end} comes back. A seeded generator makes the "
     "draws — and so the names — the same every time."
 ).format(end=end))
-state.remember("sample_method", "lecture")
 method = st.radio(_("Method"), list(METHODS), format_func=lambda m: _(METHODS[m]), horizontal=True,
                   key="sample_method", on_change=state.publish)
 st.caption(_(
@@ -48,7 +47,6 @@ st.caption(_(
 
 @st.fragment
 def names() -> None:
-    state.remember("num_samples", SETTINGS.num_samples)
     n = st.number_input(_("How many names"), min_value=1, max_value=SETTINGS.max_samples, step=1, key="num_samples",
                         on_change=state.publish)
     table = samples(corpus.digest, k, s.seed, method, int(n), corpus)

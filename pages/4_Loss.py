@@ -54,10 +54,9 @@ def show_name(score: NameScore) -> None:
         ).format(pairs=", ".join(fmt.md_code(b) for b in dict.fromkeys(score.unseen))), icon="♾️")
     left, right = st.columns([2, 3])
     t = score.table
-    left.dataframe(t.assign(prob=t["prob"].map("{:.4f}".format), logprob=t["logprob"].map(log_p),
-                            nll=t["nll"].map(fmt.loss)),
-                   hide_index=True, key="bigrams", column_config={
-                       "bigram": _("bigram"), "count": _("count"), "prob": "P", "logprob": "log P", "nll": "−log P"})
+    shown = t.assign(prob=t["prob"].map("{:.4f}".format), logprob=t["logprob"].map(log_p), nll=t["nll"].map(fmt.loss))
+    left.dataframe(shown.rename(columns={"prob": "P", "logprob": "log P", "nll": "−log P"}), hide_index=True,
+                   key="bigrams", column_config={"bigram": _("bigram"), "count": _("count")})
     with right:
         plot(bigram_bars(score, baseline), "bigram_bars")
     st.markdown(_("**Among the dataset's own {n} names**, {sentence}").format(
@@ -69,7 +68,6 @@ def show_name(score: NameScore) -> None:
 def names_box() -> None:
     sep = separator(corpus.vocab)
     how = (_("separate several with {sep}").format(sep=fmt.md_code(sep)) if sep else _("one name at a time"))
-    state.remember("name", "andrej")
     text = st.text_input(_("Names ({how})").format(how=how), key="name", on_change=state.publish)
     if len(text) > SETTINGS.max_typed_chars:
         st.warning(_("That is {n} characters: only the first {cap} were used.").format(

@@ -10,11 +10,16 @@ from streamlit.testing.v1 import AppTest
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run_page(page: str, monkeypatch=None, data: Path | None = None) -> AppTest:
-    """Run `page` (relative to the repo) on its own, on `data` if given; it must not raise."""
+def page(path: str) -> AppTest:
+    """An AppTest of `path` (relative to the repo), not run yet; the first run imports torch, hence the timeout."""
+    return AppTest.from_file(str(ROOT / path), default_timeout=60)
+
+
+def run_page(path: str, monkeypatch=None, data: Path | None = None) -> AppTest:
+    """Run `path` on its own, on `data` if given; it must not raise."""
     if data is not None:
         monkeypatch.setenv("MAKEMORE_DATA", str(data))
-    at = AppTest.from_file(str(ROOT / page), default_timeout=60).run()
+    at = page(path).run()
     assert not at.exception
     return at
 

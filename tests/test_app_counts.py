@@ -1,6 +1,7 @@
 """The Counts page in AppTest: the annotated heatmap, its modes, top bigrams, what follows a character."""
 
 import math
+import re
 from pathlib import Path
 
 import apptest_support as support
@@ -34,7 +35,9 @@ def test_runs_on_the_bundled_data():
 
 
 def test_heatmap_holds_the_lecture_counts_with_labels(lecture_page):
-    h = heatmap(lecture_page)
+    at = lecture_page
+    at.sidebar.select_slider(key="smoothing").set_value(0.0).run()
+    h = heatmap(at)
     z = array(h["z"])
     assert h["x"] == LETTERS and h["y"] == LETTERS
     a, n = LETTERS.index("a"), LETTERS.index("n")
@@ -43,6 +46,19 @@ def test_heatmap_holds_the_lecture_counts_with_labels(lecture_page):
     assert z.sum() == 228146
     assert h["text"][a][n] == "an<br>5438"
     assert "an" in h["hovertext"][a][n] and "5,438" in h["hovertext"][a][n]
+
+
+@pytest.mark.parametrize("k, shown", [(1.0, "+1"), (0.01, "+0.01"), (1000.0, "+1000"), (1e6, "+1e6")])
+def test_the_counts_view_shows_the_fake_counts_apart_from_the_real_ones(lecture_page, k, shown):
+    at = lecture_page
+    at.sidebar.select_slider(key="smoothing").set_value(k).run()
+    assert at.segmented_control(key="heatmap_mode").value == "counts"  # the default view
+    h = heatmap(at)
+    a, n, j, q = (LETTERS.index(c) for c in "anjq")
+    assert array(h["z"])[a, n] == 5438 + k and array(h["z"])[j, q] == k  # coloured by N + k
+    real, fake = h["text"][a][n].split("<br>")[1:]
+    assert real == "5438" and fake.endswith(f">{shown}</span>")  # the added part on its own line, in its own colour
+    assert h["text"][j][q].split("<br>")[1] == "0"
 
 
 def test_the_mode_toggle_shows_probabilities_whose_rows_sum_to_one(lecture_page):
@@ -114,8 +130,8 @@ def test_user_text_is_escaped_in_heatmap_labels(monkeypatch, tmp_path):
     h = heatmap(run_page(monkeypatch, data))
     assert "&lt;" in h["x"] and "&gt;" in h["x"] and "&amp;" in h["x"]
     assert not any(c in label for label in h["x"] + h["y"] for c in "<>")
-    cells = [t.replace("<br>", "").replace("<b>", "").replace("</b>", "")
-             for grid in (h["text"], h["hovertext"]) for row in grid for t in row]
+    ours = re.compile(r"<br>|</?b>|<span style='color:#[0-9a-f]{6}'>|</span>")  # the page's own markup
+    cells = [ours.sub("", t) for grid in (h["text"], h["hovertext"]) for row in grid for t in row]
     assert not any("<" in t or ">" in t for t in cells)
     assert any(t.startswith("&lt;b") for t in cells)  # the pair '<b' is there, as text
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 import torch
+from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
 import core
@@ -27,15 +28,11 @@ def run_state(at: AppTest) -> training.Run:
     return at.session_state[training.STATE_KEY]
 
 
-def train_until_done(at: AppTest, max_chunks: int = 50) -> list[int]:
-    """Click start, then one at.run() per chunk (AppTest never fires the fragment timer); steps after each."""
+def train_until_done(at: AppTest) -> list[int]:
+    """Click Start: the fragment trains until the run ends within that script run; the steps seen after it."""
     at.button(key="train_start").click().run()
-    seen = [run_state(at).steps]
-    while run_state(at).training and len(seen) < max_chunks:
-        at.run()
-        seen.append(run_state(at).steps)
     assert not run_state(at).training
-    return seen
+    return [run_state(at).steps]
 
 
 def reference_losses(counts, steps, **kw) -> list[float]:
@@ -70,47 +67,93 @@ def test_emma_through_the_random_net_matches_the_lecture(lecture_path, monkeypat
     assert table["NLL"].tolist()[0] == "4.3993"
 
 
-def test_training_runs_chunk_by_chunk_and_matches_core_train():
+def chart_losses(at: AppTest) -> list[float]:
+    """The loss curve the chart was last given (a Vega-Lite chart: its data is an Arrow table)."""
+    chart = at.get("vega_lite_chart")[0].proto
+    data = convert_arrow_bytes_to_pandas_df(chart.data.data)
+    return data[data["curve"] == data["curve"].iloc[0]]["loss"].tolist()
+
+
+def test_start_trains_the_asked_steps_in_one_go_and_matches_core_train():
     at = page().run()
     at.number_input(key="lr").set_value(10.0).run()
-    chunk = training.CHUNK["fast"]
-    steps = 2 * chunk + 30
-    at.number_input(key="steps").set_value(steps).run()
-    assert train_until_done(at) == [chunk, 2 * chunk, steps]
-    assert run_state(at).losses == reference_losses(bundled_counts(), steps, lr=10.0, reg=0.01)
-    chart = json.loads(at.get_by_key("loss_chart").proto.spec)
-    assert chart["data"][0]["y"] == pytest.approx(run_state(at).losses)
+    at.number_input(key="steps").set_value(430).run()
+    assert train_until_done(at) == [430]
+    assert run_state(at).losses == reference_losses(bundled_counts(), 430, lr=10.0, reg=0.01)
+    assert chart_losses(at) == run_state(at).losses  # fewer than a thousand: every step drawn
     assert not at.exception
 
 
-def test_onehot_training_resumes_across_chunks_like_one_uninterrupted_run():
+def test_the_loss_chart_holds_the_losses_thinned_to_at_most_a_thousand_points():
+    at = page().run()
+    at.number_input(key="steps").set_value(5000).run()
+    train_until_done(at)
+    losses, shown = run_state(at).losses, chart_losses(at)
+    assert len(losses) == 5000 and len(shown) <= training.MAX_POINTS + 1
+    assert shown[0] == losses[0] and shown[-1] == losses[-1] and set(shown) <= set(losses)
+
+
+def test_onehot_training_gives_the_same_steps_as_core():
     at = page().run()
     at.radio(key="train_method").set_value("onehot").run()
-    steps = training.CHUNK["onehot"] + 2
-    at.number_input(key="steps").set_value(steps).run()
-    assert train_until_done(at) == [training.CHUNK["onehot"], steps]
-    expected = reference_losses(bundled_counts(), steps, lr=50.0, reg=0.01, method="onehot")
-    assert run_state(at).losses == expected
+    at.number_input(key="steps").set_value(3).run()
+    train_until_done(at)
+    assert run_state(at).losses == reference_losses(bundled_counts(), 3, lr=50.0, reg=0.01, method="onehot")
 
 
-def test_pause_resume_step_and_reset():
+def progress(at: AppTest) -> tuple[int, str]:
+    bar = at.get("progress")[0].proto
+    return bar.value, bar.text
+
+
+def test_not_trained_yet_shows_an_empty_progress_bar():
     at = page().run()
-    at.number_input(key="steps").set_value(450).run()
-    at.button(key="train_start").click().run()
-    at.button(key="train_pause").click().run()
-    paused_at = run_state(at).steps
+    assert progress(at) == (0, "not trained yet")
+
+
+def paused_run(at: AppTest, done: int, asked: int) -> None:
+    """A run paused after `done` of `asked` steps, as a Pause click during the loop leaves it."""
+    run = run_state(at)
+    run.begin(asked)
+    run.advance(bundled_counts(), done, lr=50.0, reg=0.01, method="fast")
+    run.pause()
     at.run()
-    assert run_state(at).steps == paused_at and not run_state(at).training
-    assert at.button(key="train_start").label == "Resume"
-    seen = train_until_done(at)
-    assert seen[-1] == 450
+
+
+def test_pause_then_one_step_keeps_the_rest_of_the_run():
+    at = page().run()
+    paused_run(at, 41, 100)
+    assert at.button(key="train_start").label == "Resume" and progress(at) == (41, "step 41 of 100 — paused")
     at.button(key="train_step").click().run()
-    assert run_state(at).steps == 451
-    assert run_state(at).losses == reference_losses(bundled_counts(), 451, lr=50.0, reg=0.01)
+    run = run_state(at)
+    assert (run.steps, run.target, run.paused) == (42, 100, True)
+    assert at.button(key="train_start").label == "Resume" and progress(at) == (42, "step 42 of 100 — paused")
+    at.button(key="train_start").click().run()  # Resume finishes the run it was asked for
+    assert (run_state(at).steps, run_state(at).training) == (100, False)
+    assert run_state(at).losses == reference_losses(bundled_counts(), 100, lr=50.0, reg=0.01)
+
+
+def test_one_step_on_an_idle_net_and_reset():
+    at = page().run()
+    at.button(key="train_step").click().run()
+    assert run_state(at).steps == 1 and progress(at) == (100, "step 1 of 1")
+    assert at.button(key="train_start").label == "Start"
     at.button(key="train_reset").click().run()
     assert run_state(at).steps == 0
     assert torch.equal(run_state(at).W, core.init_weights(run_state(at).W.shape[0], core.LECTURE_SEED))
+    assert progress(at) == (0, "not trained yet")
     assert not at.exception
+
+
+def test_no_training_button_is_ever_disabled():
+    """A disabled button drops the keyboard focus; a click that means nothing now does nothing."""
+    at = page().run()
+    keys = ["train_start", "train_pause", "train_step", "train_reset"]
+    assert not any(at.button(key=k).disabled for k in keys)
+    at.button(key="train_pause").click().run()  # pausing an idle net changes nothing
+    assert run_state(at).steps == 0 and not at.exception
+    paused_run(at, 5, 10)
+    assert not any(at.button(key=k).disabled for k in keys)
 
 
 def test_two_sessions_train_independently():
@@ -120,8 +163,6 @@ def test_two_sessions_train_independently():
     b.number_input(key="steps").set_value(500).run()
     a.button(key="train_start").click().run()
     b.button(key="train_start").click().run()
-    for at in (a, b, a, b):  # interleaved chunks
-        at.run()
     counts = bundled_counts()
     assert run_state(a).losses == reference_losses(counts, 500, lr=10.0, reg=0.01)
     assert run_state(b).losses == reference_losses(counts, 500, lr=50.0, reg=0.01)
@@ -164,11 +205,14 @@ def test_lecture_training_numbers(lecture_path, monkeypatch):
     assert abs(losses[-1] - 2.49) < 0.005
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Training loss"] == f"{losses[-1]:.4f}"
+    at.segmented_control(key="nn_view").set_value("reg").run()
+    metrics = {m.label: m.value for m in at.metric}
     assert metrics["reg 0.01 trained to convergence ≈ smoothing"] == "7.86"
 
 
 def test_changing_the_strength_redraws_the_smoothing_it_matches():
     at = page().run()
+    at.segmented_control(key="nn_view").set_value("reg").run()
     at.number_input(key="reg").set_value(0.1).run()
     assert not at.exception
     assert any(m.label == "reg 0.1 trained to convergence ≈ smoothing" for m in at.metric)
@@ -176,6 +220,7 @@ def test_changing_the_strength_redraws_the_smoothing_it_matches():
 
 def test_the_words_gradient_lives_in_the_rows_of_its_inputs():
     at = page().run()
+    at.segmented_control(key="nn_view").set_value("grad").run()
     at.radio(key="nn_grad_scope").set_value("word").run()
     assert not at.exception
     assert any("rows `.`, `a`, `e`, `m`;" in c.value for c in at.caption)

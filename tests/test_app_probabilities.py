@@ -6,6 +6,7 @@ from pathlib import Path
 import apptest_support as support
 import numpy as np
 import pytest
+import reference
 from apptest_support import figure, plotly_array
 from streamlit.testing.v1 import AppTest
 
@@ -46,12 +47,14 @@ def test_the_wrong_table_is_flagged_in_numbers_on_the_lecture_data(lecture_page)
     assert m["Row . of P sums to"] == "1.00"
 
 
-def test_right_rows_and_wrong_columns_sum_to_one(lecture_page):
+def test_right_rows_and_wrong_columns_sum_to_one(lecture_page, lecture_words):
     right, wrong = z_of(heatmap(lecture_page, "probs_right")), z_of(heatmap(lecture_page, "probs_wrong"))
     assert right.shape == wrong.shape == (27, 27)
     assert np.allclose(right.sum(1), 1.0)
     assert np.allclose(wrong.sum(0), 1.0)
-    assert wrong[0].sum() == pytest.approx(6.9246, abs=1e-4)
+    N = reference.count_matrix(lecture_words)  # brute force: cell [0, j] + 1 over the sum of row j + 27
+    assert wrong[0].sum() == pytest.approx(sum((N[0][j] + 1) / (sum(N[j]) + 27) for j in range(27)), rel=1e-12)
+    assert round(wrong[0].sum(), 2) == 6.92  # the lecture's figure
     assert wrong[0, 1] == pytest.approx(4411 / (33885 + 27))  # '.a' divided by the sum of row 'a'
 
 

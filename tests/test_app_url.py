@@ -68,3 +68,26 @@ def test_downloads_and_code_are_offered():
     at = open_link("pages/3_Sampling.py")
     assert "These names as .txt" in [d.proto.label for d in at.get("download_button")]
     assert any("torch.Generator().manual_seed(2147483647)" in c.value for c in at.code)
+
+
+def test_the_neural_pages_settings_reach_the_address_bar_at_once():
+    at = open_link("pages/5_Neural_net.py")
+    at.number_input(key="lr").set_value(10.0).run()
+    at.number_input(key="steps").set_value(250).run()
+    at.radio(key="train_method").set_value("onehot").run()
+    at.text_input(key="nn_word").input("ava").run()
+    assert (at.query_params["lr"], at.query_params["steps"]) == ("10.0", "250")
+    assert (at.query_params["train_method"], at.query_params["nn_word"]) == ("onehot", "ava")
+
+
+def test_a_page_carries_only_its_own_settings_and_the_sidebars():
+    at = open_link("app.py")
+    at.switch_page("pages/3_Sampling.py").run()
+    at.number_input(key="num_samples").set_value(37).run()
+    assert at.query_params["num_samples"] == "37"
+    at.switch_page("pages/5_Neural_net.py").run()
+    assert not at.exception
+    assert "num_samples" not in at.query_params and "sample_method" not in at.query_params
+    assert at.query_params["lr"] == "50.0" and at.query_params["smoothing"] == "1.0"
+    at.switch_page("pages/3_Sampling.py").run()
+    assert at.query_params["num_samples"] == "37" and "lr" not in at.query_params  # kept in the session

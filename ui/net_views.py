@@ -53,7 +53,6 @@ def forward_view(c: Ctx) -> None:
     st.markdown(_("Each bigram of a word is one training example: the input `x` is the first character, the label `y` "
                   "the one that follows. Push a word's examples through the net, freshly initialised from the seed "
                   "(the lecture's starting point) or as trained above."))
-    state.remember("nn_word", "emma")
     left, right = st.columns([1, 2])
     word = left.text_input(_("Word"), key="nn_word", max_chars=SETTINGS.max_line_chars,
                            on_change=state.publish).strip()

@@ -62,6 +62,9 @@ URL_KEYS: dict[str, Callable[[str], object]] = {
     "sex": _choice("both", "F", "M"),
 }
 SIDEBAR_KEYS = ("smoothing", "seed", "lang")
+# what a page's own URL settings start as, before the learner touches them
+PAGE_DEFAULTS = {"num_samples": SETTINGS.num_samples, "sample_method": "lecture", "name": "andrej", "nn_word": "emma",
+                 "lr": SETTINGS.lr, "steps": SETTINGS.steps, "reg": SETTINGS.reg, "train_method": "fast"}
 
 
 def remember(key: str, default) -> None:
@@ -84,8 +87,11 @@ def restore_from_url() -> bool:
 
 
 def set_page_keys(keys: tuple[str, ...]) -> None:
-    """The URL keys of the page being drawn (called once per full run, before its widgets)."""
+    """The URL keys of the page being drawn (called once per full run, before its widgets). Every page's settings are
+    kept on every run, so a value survives a visit to a page that does not draw its widget."""
     st.session_state[PAGE_KEYS] = keys
+    for key, default in PAGE_DEFAULTS.items():
+        remember(key, default)
 
 
 def publish() -> None:

@@ -7,6 +7,7 @@ the fragment with the click's callback: the run's state is complete after every 
 
 import math
 import time
+from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
@@ -20,21 +21,24 @@ from . import fmt, i18n, state
 from .i18n import N_, _
 
 STATE_KEY = "nn_run"
-OWNER_KEY = "nn_run_owner"  # (dataset digest, seed) the weights belong to
 METHOD_LABELS = {"fast": N_("fast (from the counts)"), "onehot": N_("one-hot (the lecture's loop)")}
-DEFAULTS = {"lr": SETTINGS.lr, "steps": SETTINGS.steps, "reg": SETTINGS.reg, "train_method": "fast"}
 UPDATE_EVERY = 0.2  # s of training between redraws: about five chart updates a second
 MAX_POINTS = 1000  # points per curve sent to the browser; a longer run is thinned evenly
 ZOOM_SPAN = 0.12  # nats above the floor shown when zoomed in
 
 
-def current_run(corpus: Corpus, seed: int) -> Run:
+@dataclass
+class SessionRun(Run):
+    owner: tuple[str, int] = ("", 0)  # (dataset digest, seed) the weights belong to
+
+
+def current_run(corpus: Corpus, seed: int) -> SessionRun:
     """This session's run; a fresh one when the dataset or seed changed (W must match them)."""
     owner = (corpus.digest, seed)
-    if st.session_state.get(STATE_KEY) is None or st.session_state.get(OWNER_KEY) != owner:
-        st.session_state[STATE_KEY] = Run(init_weights(len(corpus.vocab), seed))
-        st.session_state[OWNER_KEY] = owner
-    return st.session_state[STATE_KEY]
+    run = st.session_state.get(STATE_KEY)
+    if run is None or run.owner != owner:
+        run = st.session_state[STATE_KEY] = SessionRun(init_weights(len(corpus.vocab), seed), owner=owner)
+    return run
 
 
 def _hyper() -> dict:
@@ -55,8 +59,8 @@ def _on_step(counts: torch.Tensor) -> None:
 
 
 def _on_reset() -> None:
-    seed = st.session_state[OWNER_KEY][1]
-    st.session_state[STATE_KEY] = Run(init_weights(st.session_state[STATE_KEY].W.shape[0], seed))
+    run = st.session_state[STATE_KEY]
+    st.session_state[STATE_KEY] = SessionRun(init_weights(run.W.shape[0], run.owner[1]), owner=run.owner)
 
 
 def _thin(values: list[float]) -> tuple[list[int], list[float]]:
@@ -139,8 +143,6 @@ def _draw(run: Run, slots: dict, floor: float, ceiling: float, zoom: bool) -> No
 def panel(corpus: Corpus, run: Run, floor: float, floor_label: str) -> dict:
     """The controls, the buttons, and placeholders drawn with the run's state. Returns the placeholders for
     `train_live` (call it last in the same fragment: its loop keeps the fragment running)."""
-    for key, value in DEFAULTS.items():
-        state.remember(key, value)
     c = st.columns([1, 1, 1, 2])
     c[0].number_input(_("Learning rate"), min_value=1e-4, max_value=SETTINGS.max_lr, step=10.0, format="%g",
                       key="lr", on_change=state.publish)

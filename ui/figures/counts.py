@@ -38,7 +38,7 @@ def table_heatmap(digest: str, mode: str, k: float, lang: str, _corpus: Corpus) 
         return "∞" if math.isinf(nlls[i][j]) else f"{nlls[i][j]:.2f}"
 
     def hover(i: int, j: int) -> str:
-        return (_("count {n:,} (+{k} fake)").format(n=counts[i][j], k=fmt.smoothing(k)) + "<br>"
+        return (_("count {n}").format(n=f"{counts[i][j]:,}") + "<br>"
                 + f"P = {probs[i][j]:.4f}<br>−log P = {fmt.loss(nlls[i][j])}")
 
     keep = top_symbols(N)
