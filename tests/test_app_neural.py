@@ -1,6 +1,5 @@
 """The neural-net page: forward pass, live training chunk by chunk, per-session weights, divergence."""
 
-import json
 import math
 from pathlib import Path
 
