@@ -1,18 +1,19 @@
 """The Loss page: the lecture's per-name losses, ∞ and its fix, bad input as messages, names as text."""
 
 import json
-from pathlib import Path
 
 import pytest
+import reference
+from apptest_support import figure
+from apptest_support import page as app_page
 from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parent.parent
-PAGE = str(ROOT / "pages" / "4_Loss.py")
+PAGE = "pages/4_Loss.py"
 XSS = "<img src=x onerror=alert(1)>"
 
 
 def page() -> AppTest:
-    return AppTest.from_file(PAGE, default_timeout=60)
+    return app_page(PAGE)
 
 
 @pytest.fixture
@@ -101,7 +102,7 @@ def test_empty_input_is_a_gentle_message(lecture_page):
 
 def test_too_many_names_are_capped_with_a_message(lecture_page):
     at = lecture_page
-    at.text_input(key="name").input(" ".join(["ava"] * 12)).run()
+    at.text_input(key="name").input(", ".join(["ava"] * 12)).run()
     assert not at.exception
     assert "first 10 names" in at.warning[0].value
     assert len(at.dataframe[0].value) == 10
@@ -125,3 +126,50 @@ def test_the_nll_curve_marks_the_current_smoothing(lecture_page):
     fig = json.loads(at.get_by_key("nll_curve").proto.spec)
     assert len(fig["data"]) == 1  # k = 0 has no place on a log axis: no marker, the level line says it
     assert any("2.4540" in a["text"] for a in fig["layout"]["annotations"])
+
+
+def upload(at: AppTest, data: bytes) -> AppTest:
+    return at.sidebar.file_uploader(key="upload").set_value(("names.txt", data, "text/plain")).run()
+
+
+def test_a_name_with_a_space_from_the_data_is_one_name():
+    at = upload(page().run(), b"mary ann\nemma\nann\n")
+    at.text_input(key="name").input("mary ann, emma").run()
+    assert not at.exception and not at.error
+    summary = at.dataframe[0].value
+    assert summary["name"].tolist() == ["mary ann", "emma"]
+    words = ["mary ann", "emma", "ann"]
+    assert summary["average NLL"].tolist() == [f"{reference.nll(words, 1, [w]):.4f}" for w in ["mary ann", "emma"]]
+    assert "separate several with `,`" in at.text_input(key="name").label
+
+
+def test_the_separator_is_a_character_no_name_of_the_list_uses():
+    at = upload(page().run(), b"a,b\nc;d\nab\n")
+    assert "separate several with `|`" in at.text_input(key="name").label
+    at.text_input(key="name").input("a,b|c;d").run()
+    assert at.dataframe[0].value["name"].tolist() == ["a,b", "c;d"]
+
+
+def test_spaces_split_names_when_the_list_has_no_space(lecture_page):
+    at = lecture_page
+    at.text_input(key="name").input("emma ava").run()
+    assert at.dataframe[0].value["name"].tolist() == ["emma", "ava"]
+
+
+def test_a_paste_longer_than_the_cap_says_what_was_used(lecture_page):
+    at = lecture_page
+    at.text_input(key="name").input("emma, " * 100).run()
+    assert not at.exception
+    assert any("600 characters: only the first 300 were used" in w.value for w in at.warning)
+
+
+def test_a_300_character_name_is_scored_with_a_readable_chart(lecture_page, lecture_words):
+    at = lecture_page
+    name = ("annabella" * 34)[:300]
+    at.text_input(key="name").input(name).run()
+    assert not at.exception
+    assert {m.label: m.value for m in at.metric}["Average NLL"] == f"{reference.nll(lecture_words, 1, [name]):.4f}"
+    bars = figure(at, "bigram_bars")
+    assert len(bars["data"][0]["x"]) == 301  # every bigram is a bar
+    assert bars["data"][0].get("text") is None  # but no number on each: they would overlap
+    assert len(bars["layout"]["xaxis"]["ticktext"]) <= 41

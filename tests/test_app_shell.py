@@ -106,3 +106,35 @@ def test_any_year_of_us_names_can_be_loaded():
     from data.build_names import build_names
 
     assert {m.label: m.value for m in at.metric}["Names"] == f"{len(build_names(1920, sex='F')):,}"
+
+
+@pytest.mark.parametrize("clear", ["reset_dataset", "load_year"])
+def test_a_refused_uploads_error_is_cleared_by_the_next_dataset(clear):
+    at = upload(app().run(), "good.txt", b"emma\nava\n")
+    upload(at, "bad.txt", b"\x00binary")
+    assert at.sidebar.error
+    at.sidebar.button(key=clear).click().run()
+    assert not at.exception and not at.sidebar.error
+
+
+def test_the_upload_cap_is_the_loaders_cap():
+    import tomllib
+
+    import core
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["maxUploadSize"] * 2**20 == core.SETTINGS.max_bytes  # Streamlit counts MiB
+
+
+def test_a_file_at_the_cap_loads_and_one_byte_more_is_refused_with_a_message_that_reads_right():
+    import core
+
+    cap = core.SETTINGS.max_bytes
+    line = b"abcdefgh\n"
+    exact = line * (cap // len(line)) + b"x" * (cap % len(line))
+    assert len(exact) == cap
+    at = upload(app().run(), "exact.txt", exact)
+    assert not at.exception and not at.sidebar.error
+    upload(at, "over.txt", exact + b"y")
+    message = plain(at.sidebar.error[0].value)
+    assert f"the file is {cap + 1:,} bytes; the limit is {cap:,} bytes (10 MiB)" in message
