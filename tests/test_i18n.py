@@ -262,3 +262,12 @@ def test_the_home_page_links_its_chapter_and_bilibili_only_in_chinese():
                                    "(https://www.youtube.com/watch?v=PaCmpygFfXo&t=183s)")
     assert zh.caption[0].value.startswith("课程视频：[读取并探索数据集（3:03）](https://www.youtube.com/")
     assert "bilibili.com/video/BV11yHXeuE9d?p=2&t=183)" in zh.caption[0].value
+
+
+@pytest.mark.parametrize("page", [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py"))], ids=lambda p: p.name)
+def test_every_page_switches_language_without_an_exception(page):
+    at = AppTest.from_file(str(page), default_timeout=120).run()
+    for lang in ("zh", "en"):
+        at.sidebar.radio(key="lang").set_value(lang).run()
+        assert not at.exception, at.exception
+        assert at.query_params["lang"] == lang
