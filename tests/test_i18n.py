@@ -1,5 +1,6 @@
 """Translations: the catalogues match the code; the language follows the URL, the browser and the switch."""
 
+import ast
 import re
 
 import pytest
@@ -76,6 +77,19 @@ def test_the_compiled_catalogue_says_what_the_po_says():
     for m in po:
         if m.id and not isinstance(m.id, tuple):
             assert i18n.CATALOGUES["zh"].gettext(m.id) == m.string
+
+
+def test_no_module_that_translates_reuses_underscore_as_a_name():
+    """`d1, d2, _ = st.columns(...)` after `from ui.i18n import _` would break every later `_("...")`."""
+    offenders = []
+    for path in [ROOT / "app.py", *(ROOT / "pages").glob("*.py"), *(ROOT / "ui").glob("*.py")]:
+        tree = ast.parse(path.read_text())
+        imports_it = any(isinstance(n, ast.ImportFrom) and any(a.name == "_" for a in n.names) for n in ast.walk(tree))
+        assigned = [n.lineno for n in ast.walk(tree) if isinstance(n, ast.Name) and n.id == "_"
+                    and isinstance(n.ctx, ast.Store)]
+        if imports_it and assigned:
+            offenders.append(f"{path.relative_to(ROOT)}:{assigned}")
+    assert not offenders
 
 
 # --- English left in Chinese text -------------------------------------------------------------
