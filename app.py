@@ -5,8 +5,7 @@ import plotly.express as px
 import streamlit as st
 
 from ui import fmt
-from ui.i18n import _, ngettext
-from ui.lecture import lecture_link
+from ui.i18n import _, lecture_link, ngettext
 from ui.sidebar import sidebar
 
 st.set_page_config(page_title=_("makemore explorer"), page_icon=":material/text_fields:", layout="wide")

@@ -138,3 +138,11 @@ def language_control() -> str:
     if st.query_params.get(KEY) != lang:
         st.query_params[KEY] = lang
     return lang
+
+
+def lecture_link(chapter: str) -> None:
+    """Draw, under a page's title, the link to the lecture's moment it follows (`chapter`: a key of
+    ui.lecture.CHAPTERS): YouTube at that time, and in Chinese also the Bilibili upload."""
+    from .lecture import lecture_markdown  # imported here: ui.lecture uses this module's _
+
+    st.caption(lecture_markdown(chapter))

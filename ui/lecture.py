@@ -1,6 +1,7 @@
-"""Links from a page to the moment of the lecture it follows: YouTube, and in Chinese also the Bilibili upload."""
+"""The lecture's chapters, and links to the moment a page follows: YouTube, and in Chinese also Bilibili.
 
-import streamlit as st
+Pages draw the link with `ui.i18n.lecture_link(chapter)`.
+"""
 
 from .i18n import N_, _, language
 
@@ -14,14 +15,14 @@ CHAPTERS = {  # key -> (start in seconds, the chapter's title on YouTube)
     "dataset": (183, N_("reading and exploring the dataset")),
     "bigrams": (384, N_("exploring the bigrams in the dataset")),
     "count_dict": (564, N_("counting bigrams in a python dictionary")),
-    "count_tensor": (765, N_('counting bigrams in a 2D torch tensor ("training the model")')),
+    "counting": (765, N_('counting bigrams in a 2D torch tensor ("training the model")')),
     "visualise": (1099, N_("visualizing the bigram tensor")),
     "boundary": (1254, N_("deleting spurious (S) and (E) tokens in favor of a single . token")),
     "sampling": (1442, N_("sampling from the model")),
     "broadcasting": (2177, N_("efficiency! vectorized normalization of the rows, tensor broadcasting")),
     "loss": (3014, N_("loss function (the negative log likelihood of the data under our model)")),
     "smoothing": (3650, N_("model smoothing with fake counts")),
-    "nn_intro": (3777, N_("PART 2: the neural network approach: intro")),
+    "neural": (3777, N_("PART 2: the neural network approach: intro")),
     "nn_dataset": (3926, N_("creating the bigram dataset for the neural net")),
     "one_hot": (4201, N_("feeding integers into neural nets? one-hot encodings")),
     "linear": (4433, N_('the "neural net": one linear layer of neurons implemented with matrix multiplication')),
@@ -62,7 +63,3 @@ def lecture_markdown(chapter: str) -> str:
         line += " · " + _("[on Bilibili]({url})").format(url=bilibili_url(chapter))
     return line
 
-
-def lecture_link(chapter: str) -> None:
-    """Draw the link to `chapter` (a key of CHAPTERS) under a page's title."""
-    st.caption(lecture_markdown(chapter))
