@@ -96,8 +96,9 @@ with left:
 def what_follows() -> None:
     st.subheader(_("What follows a character?"))
     # options are the characters themselves, so a choice survives a change of dataset
+    start = _("{c} (start of a name)")  # translated now: the widget may call format_func outside this run
     ch = st.selectbox(_("Character"), itos, key="follow_char",
-                      format_func=lambda c: _("{c} (start of a name)").format(c=c) if c == B else fmt.symbol(c))
+                      format_func=lambda c: start.format(c=c) if c == B else fmt.symbol(c))
     i = corpus.vocab.stoi[ch]
     plot(follow_figure(corpus.digest, i, k, lang, corpus), "follow_chart")
     st.caption(_("Row {c} of N (top) and of P (bottom): the counts, and the probabilities the model draws the next "

@@ -36,7 +36,7 @@ st.markdown(_(
     "move to the row of the character you drew, and repeat until {end} comes back. A seeded generator makes the "
     "draws — and so the names — the same every time."
 ).format(end=end))
-method = st.radio(_("Method"), list(METHODS), format_func=lambda m: _(METHODS[m]), horizontal=True,
+method = st.radio(_("Method"), list(METHODS), format_func=i18n.option_labels(METHODS), horizontal=True,
                   key="sample_method", on_change=state.publish)
 st.caption(_(
     "The lecture-exact method reproduces the names printed in the lecture on today's PyTorch: like the 2022 kernel, "

@@ -42,7 +42,7 @@ def the_net() -> None:
                                                float(st.session_state.lr), float(st.session_state.reg), s.seed),
                         "training", _("the lecture's training loop with these settings"))
     st.header(_("Look inside the net"))
-    view = st.segmented_control(_("View"), list(VIEWS), format_func=lambda v: _(VIEWS[v]), default="forward",
+    view = st.segmented_control(_("View"), list(VIEWS), format_func=i18n.option_labels(VIEWS), default="forward",
                                 required=True, key="nn_view")
     if run.training:
         st.caption(_("Weights after {n} steps: this view catches up when the run ends or is paused.").format(

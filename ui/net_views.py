@@ -23,7 +23,7 @@ from core.neural import (
 from . import fmt, state
 from .charts import plot
 from .figures import net
-from .i18n import N_, _
+from .i18n import N_, _, option_labels
 
 N_SAMPLES = 10
 VIEWS = {"forward": N_("Forward pass of a word"), "probs": N_("softmax(W) against P"),
@@ -194,8 +194,9 @@ def reg_view(c: Ctx) -> None:
         return
     V = len(c.corpus.vocab)
     rarest = int(N.sum(1).argmin())
+    after = _("after {c} ({n} examples)")  # translated now: the widget may call format_func outside this run
     row = st.selectbox(_("Compare one row"), range(V), index=rarest, key="nn_row",
-                       format_func=lambda i: _("after {c} ({n} examples)").format(
+                       format_func=lambda i: after.format(
                            c=fmt.symbol(c.corpus.vocab.itos[i]), n=fmt.count(int(N[i].sum()))))
     plot(net.row_compare_figure({
         _("the net: softmax(W)"): net_probs(c.run.W)[row],
@@ -207,7 +208,7 @@ def reg_view(c: Ctx) -> None:
 
 def grad_view(c: Ctx) -> None:
     scope = st.radio(_("Gradient of"), list(GRAD_SCOPES), key="nn_grad_scope", horizontal=True,
-                     format_func=lambda s: _(GRAD_SCOPES[s]))
+                     format_func=option_labels(GRAD_SCOPES))
     word, vocab = st.session_state.get("nn_word", "emma").strip(), c.corpus.vocab
     reg = float(st.session_state.reg)
     try:

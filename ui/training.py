@@ -151,7 +151,7 @@ def panel(corpus: Corpus, run: Run, floor: float, floor_label: str) -> dict:
     c[2].number_input(_("Regularisation strength"), min_value=0.0, max_value=SETTINGS.max_reg, step=0.01,
                       format="%g", key="reg", on_change=state.publish)
     c[3].radio(_("Method"), list(METHOD_LABELS), key="train_method", horizontal=True,
-               format_func=lambda m: _(METHOD_LABELS[m]), on_change=state.publish)
+               format_func=i18n.option_labels(METHOD_LABELS), on_change=state.publish)
     # The buttons are never disabled: a disabled button drops the keyboard focus. A click that means
     # nothing now (Pause when idle, Start while training) just does nothing.
     b = st.columns(4)
