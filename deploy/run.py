@@ -5,8 +5,8 @@
 
 Each process is `streamlit run app.py` started by tests/server_support.py (the project's one launcher)
 with MALLOC_ARENA_MAX=2 (see docs/deploy.md); the environment, MAKEMORE_DATA included, passes through.
-nginx runs from deploy/nginx.conf with its pid, logs and temp files in the run directory: a fresh
-temporary one removed at exit, or --run-dir DIR, kept. No root needed.
+nginx runs from deploy/nginx.conf and deploy/site.conf with its pid, logs and temp files in the run
+directory: a fresh temporary one removed at exit, or --run-dir DIR, kept. No root needed.
 """
 
 import argparse
@@ -28,9 +28,11 @@ NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
 
 def write_config(ports: list[int], listen_port: int, run_dir: Path) -> Path:
-    conf = run_dir / "nginx.conf"
-    conf.write_text(nginx_conf.render([f"127.0.0.1:{port}" for port in ports], f"127.0.0.1:{listen_port}"))
-    return conf
+    """deploy/nginx.conf and deploy/site.conf filled in for these processes, in run_dir; returns nginx.conf."""
+    site = nginx_conf.render([f"127.0.0.1:{port}" for port in ports], f"127.0.0.1:{listen_port}")
+    (run_dir / "site.conf").write_text(site)
+    shutil.copy(DEPLOY / "nginx.conf", run_dir / "nginx.conf")
+    return run_dir / "nginx.conf"
 
 
 def start_processes(n: int, run_dir: Path, started: list) -> list:

@@ -1,5 +1,6 @@
-"""Two Streamlit processes behind nginx, started by deploy/run.py: health, pages, the websocket, routing
-each browser to one process, uploads, a process that dies, and a clean stop.
+"""deploy/: the config nginx accepts for several machines, then two Streamlit processes behind nginx started by
+deploy/run.py: health, pages, the websocket, routing each browser to one process, uploads, a process that
+dies, and a clean stop.
 
 The tests share one deployment and run in file order: the last two kill a process and stop it all.
 """
@@ -23,6 +24,8 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import ClientConnection, connect
+
+from deploy import nginx_conf
 
 ROOT = Path(__file__).resolve().parent.parent
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -131,6 +134,18 @@ def upload_url(ws: ClientConnection, session_id: str) -> str:
 def put_file(front: Front, http: requests.Session, url: str, body: bytes = b"emma\nava\n", token: bool = True):
     headers = {"X-Xsrftoken": http.cookies["_streamlit_xsrf"]} if token else {}
     return http.put(front.url + url, files={"file": ("words.txt", body, "text/plain")}, headers=headers, timeout=30)
+
+
+def test_the_config_for_several_machines_passes_nginx_check(tmp_path):
+    machines = ["10.0.0.11:8501", "10.0.0.11:8502", "10.0.0.12:8501"]
+    (tmp_path / "site.conf").write_text(nginx_conf.render(machines, "127.0.0.1:8080"))
+    shutil.copy(ROOT / "deploy" / "nginx.conf", tmp_path / "nginx.conf")
+    (tmp_path / "tmp").mkdir()
+    check = subprocess.run([NGINX, "-p", f"{tmp_path}/", "-c", str(tmp_path / "nginx.conf"), "-e", "error.log", "-t"],
+                           capture_output=True, text=True)
+    assert check.returncode == 0, check.stderr
+    with pytest.raises(ValueError, match="IP:port"):
+        nginx_conf.render(["app1.example.org:8501"], "127.0.0.1:8080")  # $upstream_addr would show its IP
 
 
 def test_health_index_and_static_files_through_nginx(front):
