@@ -14,6 +14,7 @@ import subprocess
 import sys
 import threading
 import time
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -136,7 +137,7 @@ def put_file(front: Front, http: requests.Session, url: str, body: bytes = b"emm
     return http.put(front.url + url, files={"file": ("words.txt", body, "text/plain")}, headers=headers, timeout=30)
 
 
-def test_the_config_for_several_machines_passes_nginx_check(tmp_path):
+def test_the_config_passes_nginx_check_and_matches_the_upload_cap(tmp_path):
     machines = ["10.0.0.11:8501", "10.0.0.11:8502", "10.0.0.12:8501"]
     (tmp_path / "site.conf").write_text(nginx_conf.render(machines, "127.0.0.1:8080"))
     shutil.copy(ROOT / "deploy" / "nginx.conf", tmp_path / "nginx.conf")
@@ -144,6 +145,10 @@ def test_the_config_for_several_machines_passes_nginx_check(tmp_path):
     check = subprocess.run([NGINX, "-p", f"{tmp_path}/", "-c", str(tmp_path / "nginx.conf"), "-e", "error.log", "-t"],
                            capture_output=True, text=True)
     assert check.returncode == 0, check.stderr
+    # nginx's body cap on uploads is Streamlit's: maxUploadSize plus 1 MiB of multipart framing.
+    cap = re.search(r"client_max_body_size (\d+)m;", (ROOT / "deploy" / "site.conf").read_text())
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert int(cap[1]) == config["server"]["maxUploadSize"] + 1
     with pytest.raises(ValueError, match="IP:port"):
         nginx_conf.render(["app1.example.org:8501"], "127.0.0.1:8080")  # $upstream_addr would show its IP
 
@@ -190,8 +195,8 @@ def test_a_session_its_websocket_and_its_upload_share_one_process(front):
         elsewhere = browser("2")
         elsewhere.cookies.set("_streamlit_xsrf", http.cookies["_streamlit_xsrf"], domain="127.0.0.1", path="/")
         assert put_file(front, elsewhere, url).status_code == 400
-        # nginx refuses what is clearly over Streamlit's 5 MB cap before any process sees it.
-        assert put_file(front, http, url, body=b"a\n" * (7 << 19)).status_code == 413
+        # nginx refuses a body over Streamlit's own cap before any process sees it.
+        assert put_file(front, http, url, body=b"a\n" * (12 << 19)).status_code == 413
     uploads = [e for e in front.log() if session_id in e["request"] and e["status"] != "413"]
     assert {(e["route"], e["served_by"]) for e in uploads} == {("1", "1"), ("2", "2")}
     streams = [e for e in front.log() if e["request"].startswith("GET /_stcore/stream") and e["route"] == "1"]
