@@ -37,13 +37,16 @@ def read_bytes(path: str | os.PathLike, max_bytes: int = SETTINGS.max_bytes) -> 
     try:
         # O_NONBLOCK: opening a FIFO with no writer would wait forever; a regular file ignores the flag
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-        with open(fd, "rb") as f:  # one open: the file checked is the file read
-            info = os.fstat(f.fileno())
+        try:  # one open: the file checked is the file read
+            info = os.fstat(fd)  # before open(fd): that would refuse a directory with a vaguer "Is a directory"
             if not stat.S_ISREG(info.st_mode):  # /dev/zero never ends, a FIFO may never answer
                 raise DatasetError("not_a_file", path=str(path))
             if info.st_size > max_bytes:
                 raise _too_big(info.st_size, max_bytes)
-            data = f.read(max_bytes + 1)  # a file that grew since fstat is still caught
+            with open(fd, "rb", closefd=False) as f:
+                data = f.read(max_bytes + 1)  # a file that grew since fstat is still caught
+        finally:
+            os.close(fd)
     except OSError as e:
         raise DatasetError("cannot_read", path=str(path), reason=e.strerror or str(e)) from e
     if len(data) > max_bytes:

@@ -1,7 +1,8 @@
-"""Shared fixtures: paths to the app and to the lecture's dataset (read, never copied)."""
+"""Shared fixtures: paths to the app and to the lecture's dataset (read, never copied); Hypothesis profiles."""
 
 from pathlib import Path
 
+import hypothesis_support  # noqa: F401  registers and loads the Hypothesis profile (HYPOTHESIS_PROFILE)
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,3 +21,10 @@ def lecture_words(lecture_path) -> list[str]:
     import core
 
     return core.load_words(lecture_path)
+
+
+@pytest.fixture(scope="session")
+def lecture_corpus(lecture_path):
+    import core
+
+    return core.Corpus.from_bytes(lecture_path.read_bytes(), "names.txt")

@@ -5,6 +5,7 @@ Slow on purpose (dicts, Fractions, loops); use it on small word lists only. The 
 """
 
 import math
+import struct
 from fractions import Fraction
 
 BOUNDARY = None
@@ -108,3 +109,66 @@ def net_examples(words: list[str]) -> list[tuple[int, int]]:
     """Every (input index, label index) pair of every word, in `index` order."""
     ix = index(words)
     return [(ix[a], ix[b]) for w in words for a, b in pairs(w)]
+
+
+def softmax_rows(W: list[list[float]]) -> list[list[float]]:
+    """Each row of W exponentiated and normalised, by loops (shifted by its max so exp never overflows)."""
+    out = []
+    for row in W:
+        top = max(row)
+        e = [math.exp(v - top) for v in row]
+        z = sum(e)
+        out.append([v / z for v in e])
+    return out
+
+
+def descend(W: list[list[float]], examples: list[tuple[int, int]], reg: float, lr: float, steps: int
+            ) -> list[list[float]]:
+    """Plain full-batch gradient descent in float64: W - lr * net_grad, `steps` times."""
+    for _ in range(steps):
+        g = net_grad(W, examples, reg)
+        W = [[w - lr * d for w, d in zip(row, grow)] for row, grow in zip(W, g)]
+    return W
+
+
+def table_nll(P: list[list[float]], examples: list[tuple[int, int]]) -> float:
+    """Average -log P[x][y] over (x, y) index pairs; inf if any P is 0."""
+    if any(P[x][y] == 0 for x, y in examples):
+        return math.inf
+    return -sum(math.log(P[x][y]) for x, y in examples) / len(examples)
+
+
+def weighted_kl(p: list[list[float]], q: list[list[float]], weights: list[float]) -> float:
+    """Sum over rows of weight * KL(p_row || q_row), 0 log 0 = 0, by loops."""
+    return sum(w * sum(a * math.log(a / b) for a, b in zip(pr, qr) if a > 0) for w, pr, qr in zip(weights, p, q))
+
+
+# --- the lecture's 2022 sampler, re-implemented from PyTorch's CPU multinomial kernel ---------------------
+
+
+def f32(x: float) -> float:
+    """x rounded to the nearest float32 (IEEE round-to-nearest-even), as a Python float."""
+    return struct.unpack("f", struct.pack("f", x))[0]
+
+
+def kernel_2022(row: list[float], u: float) -> int:
+    """One draw of `torch.multinomial(row, 1)` in PyTorch's 2022 CPU kernel, with the uniform `u` it drew.
+
+    The kernel keeps a float32 running sum, divides every entry by the float32 total, sets the last to 1,
+    and binary-searches for the first slot whose cumulative value is not below u. Each float32 operation is
+    done in float64 and rounded: exact for + and /, since float64 holds more than twice float32's digits.
+    """
+    total, cum = 0.0, []
+    for p in row:
+        total = f32(total + f32(p))
+        cum.append(total)
+    cum = [f32(c / total) for c in cum]
+    cum[-1] = 1.0
+    left, right = 0, len(cum)
+    while right - left > 0:
+        mid = left + (right - left) // 2
+        if cum[mid] < u:
+            left = mid + 1
+        else:
+            right = mid
+    return left
