@@ -145,7 +145,7 @@ class Vocab:
 
     @classmethod
     def from_words(cls, words: list[str]) -> "Vocab":
-        chars = sorted(set("".join(words)))
+        chars = sorted(set("".join(unicodedata.normalize("NFC", w) for w in words)))  # as encode reads them
         boundary = BOUNDARY_FALLBACK if BOUNDARY in chars else BOUNDARY
         itos = [boundary, *chars]
         return cls(itos=itos, stoi={s: i for i, s in enumerate(itos)})

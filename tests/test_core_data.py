@@ -369,6 +369,13 @@ def test_encode_normalises_typed_text_and_decode_does_not():
     assert vocab.decode([0, o, acute, 0]) == "o\u0301"
 
 
+def test_a_vocabulary_from_decomposed_words_is_the_one_their_nfc_gives():
+    nfd = [unicodedata.normalize("NFD", w) for w in ["zoë", "renée", "\u1ecd\u0301"]]
+    vocab = core.Vocab.from_words(nfd)
+    assert vocab.itos == core.Vocab.from_words(nfc(nfd)).itos
+    assert len(vocab.bigram_indices(nfd)[0]) == sum(len(w) + 1 for w in nfc(nfd))  # every character is known
+
+
 def test_a_dot_in_the_data_gets_its_own_index_and_the_boundary_a_label_that_cannot_collide():
     vocab = core.Vocab.from_words(DOTTED)
     assert vocab.boundary == "<.>" and vocab.itos[0] == "<.>"
