@@ -157,12 +157,15 @@ def train(
         yield TrainStep(step, loss, nll, W, grad)
 
 
+FLOAT32_MAX = torch.finfo(torch.float32).max  # W is float32: a step cannot even be written past this
+
+
 def check_hyper(lr: float, reg: float) -> None:
-    """A learning rate > 0 and a regularisation >= 0, both finite: anything else trains nonsense."""
-    if not (math.isfinite(lr) and lr >= 0):
-        raise ValueError(f"the learning rate must be a finite number >= 0, not {lr!r}")
-    if not (math.isfinite(reg) and reg >= 0):
-        raise ValueError(f"the regularisation strength must be a finite number >= 0, not {reg!r}")
+    """A learning rate and a regularisation >= 0 that float32 weights can take: anything else trains nonsense."""
+    if not (math.isfinite(lr) and 0 <= lr <= FLOAT32_MAX):
+        raise ValueError(f"the learning rate must be a number from 0 to {FLOAT32_MAX:.3g}, not {lr!r}")
+    if not (math.isfinite(reg) and 0 <= reg <= FLOAT32_MAX):
+        raise ValueError(f"the regularisation strength must be a number from 0 to {FLOAT32_MAX:.3g}, not {reg!r}")
 
 
 def gradient(counts: torch.Tensor, W: torch.Tensor, reg: float) -> tuple[float, torch.Tensor]:

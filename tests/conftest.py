@@ -4,6 +4,10 @@ from pathlib import Path
 
 import hypothesis_support  # noqa: F401  registers and loads the Hypothesis profile (HYPOTHESIS_PROFILE)
 import pytest
+import torch
+
+# One intra-op thread: on this shared 2-core machine a second thread makes torch's many small ops ~15x slower.
+torch.set_num_threads(1)
 
 ROOT = Path(__file__).resolve().parent.parent
 LECTURE_DATA = ROOT.parent / "shared" / "data" / "names.txt"

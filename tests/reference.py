@@ -88,8 +88,9 @@ def net_loss(W: list[list[float]], examples: list[tuple[int, int]], reg: float) 
     V = len(W)
     total = 0.0
     for x, y in examples:
-        z = sum(math.exp(v) for v in W[x])
-        total += -math.log(math.exp(W[x][y]) / z)
+        top = max(W[x])  # exp(v - top) never overflows; the shift cancels in the ratio
+        z = sum(math.exp(v - top) for v in W[x])
+        total += math.log(z) - (W[x][y] - top)
     penalty = sum(v * v for row in W for v in row) / (V * V)
     return total / len(examples) + reg * penalty
 
@@ -99,9 +100,9 @@ def net_grad(W: list[list[float]], examples: list[tuple[int, int]], reg: float) 
     V = len(W)
     grad = [[2 * reg * W[i][j] / (V * V) for j in range(V)] for i in range(V)]
     for x, y in examples:
-        z = sum(math.exp(v) for v in W[x])
+        p = softmax_rows([W[x]])[0]
         for j in range(V):
-            grad[x][j] += (math.exp(W[x][j]) / z - (1.0 if j == y else 0.0)) / len(examples)
+            grad[x][j] += (p[j] - (1.0 if j == y else 0.0)) / len(examples)
     return grad
 
 
