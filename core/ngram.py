@@ -14,7 +14,7 @@ import torch
 
 from .bigram import check_smoothing
 from .data import Vocab
-from .sampling import as_sequence, lecture_cdf, walk
+from .sampling import as_sequence, check_seed, lecture_cdf, walk
 from .settings import SETTINGS
 
 MAX_N = SETTINGS.max_context
@@ -128,7 +128,7 @@ def sample(model: NgramModel, num: int, *, seed: int, smoothing: float, max_len:
     """`num` names from one seeded generator, by inverse CDF: for n = 1 exactly core.sample's names."""
     if max_len < 1:
         raise ValueError("max_len must be at least 1")
-    g = torch.Generator().manual_seed(seed)
+    g = torch.Generator().manual_seed(check_seed(seed))  # -1 would wrap around to 2**64 - 1
     V, size = len(model.vocab), model.table_contexts
     cdfs: dict[int, list[float]] = {}  # rows drawn from so far
 

@@ -7,12 +7,13 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
+from hypothesis_support import budget
 
 import core
 from core import ngram
-from core.split import split_words
+from core.data import split_words
 
 SMALL = ["emma", "ava", "zoë", "renée", "李娜", "a.b", "anna", "ann", "ő"]
 alphabet = st.sampled_from(list("abz.ë李🙂"))
@@ -75,7 +76,7 @@ def test_counts_equal_a_brute_force_count_of_padded_ngrams(n):
     np.testing.assert_array_equal(model.totals, model.counts.sum(1))
 
 
-@settings(max_examples=40, deadline=None)
+@budget(30)
 @given(words_st, st.integers(1, 4))
 def test_counts_and_losses_equal_brute_force_on_any_small_list(words, n):
     vocab = core.Vocab.from_words(words)
@@ -207,7 +208,22 @@ def test_max_len_cuts_a_name_that_never_ends():
         ngram.sample(model, 1, seed=3, smoothing=0, max_len=0)
 
 
+@pytest.mark.parametrize("seed", [-1, 2**64])
+def test_a_seed_outside_the_generators_range_is_refused(seed):
+    vocab = core.Vocab.from_words(SMALL)
+    with pytest.raises(ValueError, match="seed"):
+        ngram.sample(ngram.fit(SMALL, vocab, 2), 1, seed=seed, smoothing=1.0)
+
+
 # --- the lecture's data -------------------------------------------------------------------------
+
+
+def test_best_context_is_the_lowest_finite_dev_loss():
+    def row(n, dev):
+        return ngram.Summary(n, 0, 0, 0, 0.0, 0.0, 1.0, dev)
+
+    assert ngram.best_context([row(1, 2.5), row(2, 2.2), row(3, 2.2), row(4, math.inf)]) == 2  # shortest on a tie
+    assert ngram.best_context([row(1, math.inf), row(2, math.inf)]) is None
 
 
 def test_on_the_lecture_data_n1_gives_the_lectures_loss_and_names(lecture_words):
