@@ -7,7 +7,7 @@ import pytest
 import torch
 
 import core
-from core.compare import align, cross_nll, figures, reindex, top_changes, union_vocab
+from core.compare import align, cross_nll, prob_change, reindex, top_changes, union_vocab
 
 LEFT = ["emma", "ava", "zoë", "ana"]
 RIGHT = ["李小龙", "anna", "eve", "bob", "ava"]
@@ -133,10 +133,12 @@ def test_top_changes_are_the_largest_absolute_differences(k):
         assert (row["count left"], row["count right"]) == (nl[p], nr[p])
 
 
-def test_figures_against_the_words():
-    words = ["emma", "ava", "emma", "bo"]
-    f = figures(corpus(words), 1.0)
-    assert (f.names, f.distinct, f.symbols, f.shortest, f.longest) == (4, 3, 7, 2, 4)  # e m a v b o + the boundary
-    assert f.mean_length == pytest.approx(13 / 4)
-    itos = corpus(words).vocab.itos
-    assert f.nll == pytest.approx(brute_nll(words, brute_probs(words, itos, 1.0), "."))
+@pytest.mark.parametrize("k", [0.0, 1.0])
+def test_prob_change_is_right_minus_left_cell_by_cell(k):
+    a = align(corpus(LEFT), corpus(RIGHT))
+    itos = a.vocab.itos
+    pl, pr = brute_probs(LEFT, itos, k), brute_probs(RIGHT, itos, k)
+    d = prob_change(a, k)
+    for i, x in enumerate(itos):
+        for j, y in enumerate(itos):
+            assert float(d[i, j]) == pytest.approx(pr[x, y] - pl[x, y], abs=1e-12)
