@@ -2,6 +2,7 @@
 
 import itertools
 import json
+import math
 import os
 import subprocess
 import sys
@@ -9,7 +10,7 @@ import sys
 import pytest
 import reference as ref  # tests/reference.py
 
-from core.cli import main
+from core.cli import main, number
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 WORDS = ["emma", "olivia", "ava", "zoë", "李小龙", "ava"]
@@ -193,9 +194,23 @@ def test_train_refuses_or_stops_cleanly(small, capsys, args):
     assert_one_clear_error(code, capsys.readouterr().err)
 
 
-def test_errors_from_a_shell_have_no_traceback(tmp_path, small):
+def test_errors_from_a_shell_have_no_traceback(tmp_path):
     missing = python_m_core("stats", "--data", str(tmp_path / "nope.txt"))
     assert_one_clear_error(missing.returncode, missing.stderr, "nope.txt")
     assert missing.stdout == ""
-    diverged = python_m_core("train", "--data", small, "--lr", "1e6", "--json")
-    assert_one_clear_error(diverged.returncode, diverged.stderr, "diverged")
+
+
+def test_training_that_diverges_says_so_in_one_line(small, capsys):
+    code = run(["train", "--data", small, "--lr", "1e6", "--json"])
+    captured = capsys.readouterr()
+    assert_one_clear_error(code, captured.err, "diverged")
+    assert captured.out == ""  # --json prints nothing but the result, and there is none
+
+
+@pytest.mark.parametrize("x, shown", [
+    (0.0, "0.0000"), (-0.0, "0.0000"), (2.45459, "2.4546"), (3.03675, "3.0368"), (1e-4, "0.0001"),
+    (1e-300, "1e-300"), (1e300, "1e+300"), (123456.0, "123456.0000"), (1e15, "1e+15"), (-2.5, "-2.5000"),
+    (math.inf, "inf"), (-math.inf, "-inf"),
+])
+def test_numbers_print_as_the_lecture_prints_them(x, shown):
+    assert number(x) == shown
