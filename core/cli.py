@@ -43,10 +43,15 @@ def _seed(text: str) -> int:
         raise argparse.ArgumentTypeError(str(e)) from None
 
 
+def one_line(text: str) -> str:
+    """`text` with line breaks and other unprintable characters escaped: a user's argument cannot split it."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):
         """One line on stderr and exit 2, like every other refusal here (argparse would add its usage)."""
-        self.exit(2, f"error: {message} (see {self.prog} --help)\n")
+        self.exit(2, f"error: {one_line(message)} (see {self.prog} --help)\n")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -145,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
         corpus = Corpus.from_bytes(read_bytes(path), str(path))
         result = COMMANDS[args.command](corpus, args)
     except (CoreError, ValueError) as e:
-        print(f"error: {e}", file=sys.stderr)
+        print(f"error: {one_line(str(e))}", file=sys.stderr)
         return 2
     if args.json:
         print(json.dumps(_jsonable(result), allow_nan=False))

@@ -19,7 +19,8 @@ with atheris.instrument_imports():
 
 WORDS = ["stats", "score", "sample", "train", "--smoothing", "--seed", "-n", "--steps", "--lr", "--reg",
          "--method", "--json", "--data", "lecture", "torch", "fast", "onehot", "andrej", "0", "1", "-1",
-         "1e6", "nan", "inf", "-inf", "3", "x!", "", "é", "/nonexistent", "fuzz"]
+         "1e6", "nan", "inf", "-inf", "3", "x!", "", "é", "/nonexistent", "fuzz", "1e300", "1e-300", "7e306",
+         "1e309", "-5", "18446744073709551616", "18446744073709551615", "-0", "/dev/zero", "a\nb"]
 DATA = str(Path(__file__).resolve().parent / "tiny.txt")
 
 
@@ -30,12 +31,14 @@ def check(raw: bytes) -> None:
     if "--steps" in argv:
         return  # a fuzzed step count could legitimately run for a long time
     argv = [a for a in argv if a != "--data"] + ["--data", DATA]
-    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+    err = io.StringIO()
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
         try:
             code = cli_main(argv)
         except SystemExit as e:  # argparse's own usage errors exit 2 with one line on stderr
             code = e.code
     assert code in (0, 2), (argv, code)
+    assert code == 0 or len(err.getvalue().strip().splitlines()) == 1, (argv, err.getvalue())
 
 
 def main() -> None:

@@ -168,6 +168,13 @@ def test_a_bad_file(tmp_path, capsys, data, says):
         assert_one_clear_error(code, capsys.readouterr().err, says)
 
 
+@pytest.mark.parametrize("arg", ["a\rb", "a\nb", "a\u2028b", "x\x1by"])
+def test_a_line_break_in_an_argument_cannot_split_the_error_line(small, tmp_path, capsys, arg):
+    for argv in (["stats", arg], ["stats", "--data", str(tmp_path / arg)], ["sample", "-n", arg, "--data", small]):
+        code = run(argv)
+        assert_one_clear_error(code, capsys.readouterr().err, repr(arg)[1:-1])
+
+
 def test_a_missing_file(tmp_path, capsys):
     missing = str(tmp_path / "nope.txt")
     assert_one_clear_error(run(["stats", "--data", missing]), capsys.readouterr().err, missing)

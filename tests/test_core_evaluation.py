@@ -48,7 +48,10 @@ def brute_nll(train: list[str], scored: list[str], k: float, alphabet: list[str]
     for w in scored:
         for a, b in ref.pairs(w):
             row = sum(counts.get((a, c), 0) for c in tokens)
-            p = Fraction(1, len(tokens)) if row == 0 and k == 0 else (counts.get((a, b), 0) + k) / (row + len(tokens) * k)
+            if row == 0 and k == 0:
+                p = Fraction(1, len(tokens))
+            else:
+                p = (counts.get((a, b), 0) + k) / (row + len(tokens) * k)
             if p == 0:
                 return math.inf
             total += math.log(p.denominator) - math.log(p.numerator)
