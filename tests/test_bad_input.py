@@ -221,13 +221,25 @@ def test_the_command_line(case, small, tmp_path, capsys):
         assert out == "" or "diverged" in expect  # training prints the steps it made before it diverged
 
 
-@pytest.mark.parametrize("source", ["/dev/zero", "fifo"])
-def test_a_device_or_a_pipe_as_data_is_refused_without_reading_or_waiting(source, tmp_path):
-    if source == "fifo":
-        source = str(tmp_path / "names.fifo")
-        os.mkfifo(source)
+SHELL_PROBE = """
+import contextlib, io, sys
+from core.cli import main
+for source in sys.argv[1:]:
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        code = main(["stats", "--data", source])
+    print(code, err.getvalue().strip())
+"""
+
+
+def test_a_device_or_a_pipe_as_data_is_refused_without_reading_or_waiting(tmp_path):
+    fifo = str(tmp_path / "names.fifo")
+    os.mkfifo(fifo)
     env = {k: v for k, v in os.environ.items() if k != "MAKEMORE_DATA"}
     # a subprocess with a timeout: a CLI that reads /dev/zero forever or waits on the pipe fails here, not hangs
-    proc = subprocess.run([sys.executable, "-m", "core", "stats", "--data", source], cwd=ROOT, env=env,
+    proc = subprocess.run([sys.executable, "-c", SHELL_PROBE, "/dev/zero", fifo], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=120)
-    one_clear_line(proc.returncode, proc.stderr, f"{source} is not a regular file")
+    assert proc.returncode == 0, proc.stderr
+    for source, line in zip(["/dev/zero", fifo], proc.stdout.splitlines(), strict=True):
+        code, err = line.split(" ", 1)
+        one_clear_line(int(code), err, f"{source} is not a regular file")
