@@ -126,7 +126,7 @@ def run(m: Mutant) -> tuple[str, str]:
         return "TIMEOUT (killed: the run hangs)", ""
     finally:
         path.write_text(source)
-    failed = re.search(r"^FAILED (\S+)", proc.stdout, re.M)
+    failed = re.search(r"^FAILED (.+?)(?: - .*)?$", proc.stdout, re.M)
     if failed is None:
         return ("SURVIVED", "") if proc.returncode == 0 else ("ERROR", proc.stdout[-500:])
     reason = re.search(r"^E\s+(.+)$", proc.stdout, re.M)
