@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from hypothesis_support import budget
 
 import core
-from core.bigram import sequence_nlls, uniform_probs
+from core.bigram import sequence_nlls, uniform_probs, wrong_probs
 from core.sampling import (
     check_seed,
     draw_samples,
@@ -23,6 +23,7 @@ from core.sampling import (
     model_table,
     sample_ids,
     samples_table,
+    side_by_side,
     trace_rows,
 )
 
@@ -280,3 +281,26 @@ def test_draw_samples_scores_every_model_by_the_counting_model(model_name):
                                                   rel=1e-12)
     with pytest.raises(ValueError, match="model"):
         model_table(N, 1.0, "bigram")
+
+
+def test_side_by_side_draws_from_each_table_and_scores_by_one():
+    words = ["emma", "olivia", "ava", "isabella", "sophia"]
+    vocab, N, right = model(words, 1.0)
+    wrong = wrong_probs(N, 1.0)  # rows that do not sum to 1: the sampler rescales each before it draws
+    table, pooled = side_by_side({"right": right, "wrong": wrong}, right, vocab, 6, 3)
+    rows = right.tolist()
+    for side, P in (("right", right), ("wrong", wrong)):
+        drawn = sample_ids(P, 6, seed=3)
+        assert drawn[0] == reference_walk(P / P.sum(1, keepdim=True), 3)  # the kernel rescales a row, too
+        assert table[f"{side}: name"].tolist() == [vocab.decode(s) for s in drawn]
+        pairs = [list(zip(s, s[1:])) for s in drawn]
+        assert table[f"{side}: NLL"].tolist() == pytest.approx([ref.table_nll(rows, p) for p in pairs], rel=1e-12)
+        assert pooled[side] == pytest.approx(ref.table_nll(rows, [p for ps in pairs for p in ps]), rel=1e-12)
+
+
+def test_side_by_side_on_the_lecture_data(lecture_corpus):
+    c = lecture_corpus
+    right, wrong = c.probs(1.0), wrong_probs(c.counts, 1.0)
+    table, pooled = side_by_side({"right": right, "wrong": wrong}, right, c.vocab, 5, core.LECTURE_SEED)
+    assert table["right: name"].tolist() == LECTURE_NAMES
+    assert pooled["wrong"] > pooled["right"]  # the broken table's names are less name-like
