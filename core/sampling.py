@@ -162,3 +162,22 @@ def draw_samples(counts: torch.Tensor, vocab: Vocab, dataset: set[str], smoothin
     table = model_table(counts, smoothing, model)
     seqs = sample_ids(table, n, seed=seed, method="torch" if model == "torch" else "lecture")
     return samples_table(seqs, vocab, dataset, to_probs(counts, smoothing))
+
+
+def side_by_side(tables: dict[str, torch.Tensor], scored_by: torch.Tensor, vocab: Vocab, n: int, seed: int
+                 ) -> tuple[pd.DataFrame, dict[str, float]]:
+    """n names from each table with the same seed, each scored by `scored_by` on exactly the symbols drawn.
+
+    The sampler rescales every row to sum to 1 before it draws, so even a table whose rows do not sum to 1
+    (the broadcasting bug's) gives names. Returns columns "<side>: name" and "<side>: NLL", and each side's
+    average NLL over all the bigrams of its names.
+    """
+    columns, pooled = {}, {}
+    for side, table in tables.items():
+        seqs = sample_ids(table, n, seed=seed)
+        nlls = sequence_nlls(seqs, scored_by)
+        lengths = np.array([len(s) - 1 for s in seqs])
+        columns[f"{side}: name"] = [vocab.decode(s) for s in seqs]
+        columns[f"{side}: NLL"] = nlls
+        pooled[side] = float((nlls * lengths).sum() / lengths.sum())
+    return pd.DataFrame(columns), pooled

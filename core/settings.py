@@ -34,6 +34,12 @@ class Settings:
     explode_factor: float = 10.0  # a loss this many times the first one means the steps overshoot
     onehot_chunk_bytes: int = 64_000_000  # one-hot rows are built this many bytes at a time (memory bound)
 
+    # --- what a learner types or asks for in the app ---
+    max_typed_chars: int = 300  # the Loss page's names box
+    max_typed_names: int = 10  # names scored at once
+    num_samples: int = 10  # names drawn on the Sampling page to start with
+    max_samples: int = 500
+
     # --- beyond the lecture (core.ngram, core.evaluation) ---
     max_context: int = 4  # n-gram models look back 1..4 characters
 
