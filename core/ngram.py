@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 import numpy as np
+import pandas as pd
 import torch
 
 from .bigram import check_smoothing
@@ -21,7 +22,7 @@ from .sampling import as_sequence, lecture_cdf, walk
 from .settings import SETTINGS
 
 MAX_N = SETTINGS.max_context
-DENSE_IDS = 2**24  # (context, next) ids below this are counted with bincount (O(E)) instead of a sort
+DENSE_IDS = 2**20  # (context, next) ids below this are counted with bincount (O(E)) instead of a sort
 
 
 @dataclass(frozen=True)
@@ -64,19 +65,22 @@ def _check_n(n: int) -> None:
 
 def _contexts(first: np.ndarray, V: int, n_max: int) -> Iterator[np.ndarray]:
     """Context ids for n = 1, 2, ..., n_max of each bigram (first, next) of words laid end to end: its first
-    symbol and up to n - 1 symbols before it within its word, padded with boundaries. Each (E,) int64.
+    symbol and up to n - 1 symbols before it within its word, padded with boundaries. (E,) int64, one array
+    updated in place: use each context before asking for the next.
 
     The context of length n is the one of length n - 1 plus the symbol n - 1 places back as the oldest digit.
     """
-    ctx = first.astype(np.int64)  # n = 1: the first symbol itself
+    ctx = first.astype(np.int64)  # n = 1: the first symbol itself (a copy: first stays as it is)
     # (E,) whether `lag` places back is still inside the word (its starting boundary included): true for lag 1
     # unless the bigram starts the word, then false from the lag that passes the word's start
     inside = first != 0
+    back = np.empty_like(ctx)
     yield ctx
     for lag in range(1, n_max):
-        back = np.zeros_like(ctx)
-        back[lag:] = first[:-lag]
-        ctx = ctx + back * inside * V**lag  # before the word: the boundary, 0
+        back[:lag] = 0
+        np.multiply(first[:-lag], inside[lag:], out=back[lag:])  # before the word: the boundary, 0
+        back *= V**lag
+        ctx += back
         inside[lag:] &= first[:-lag] != 0
         yield ctx
 
@@ -163,19 +167,18 @@ class Scored:
 
 
 def _group(V: int, pair_counts: np.ndarray, totals: np.ndarray, weights: np.ndarray) -> Scored:
-    key = totals * (int(totals.max(initial=0)) + 1) + pair_counts  # a pair count never exceeds its context's
-    keys, inverse = np.unique(key, return_inverse=True)
-    first = np.zeros(len(keys), dtype=np.int64)
-    first[inverse] = np.arange(len(key))  # any member of each group: all share the two counts
-    return Scored(V, pair_counts[first], totals[first], np.bincount(inverse, weights=weights).astype(np.int64))
+    scale = int(totals.max(initial=0)) + 1  # a pair count never exceeds its context's total
+    codes, keys = pd.factorize(totals * scale + pair_counts)  # hashing: far fewer groups than n-grams, no sort
+    return Scored(V, keys % scale, keys // scale, np.bincount(codes, weights=weights).astype(np.int64))
 
 
 def _score(model: NgramModel, ctx: np.ndarray, nxt: np.ndarray) -> Scored:
     if len(ctx) == 0:
         raise ValueError("no words to score")
     V = len(model.vocab)
-    counts = _lookup(model.pairs, model.pair_counts, ctx * V + nxt)
-    return _group(V, counts, _lookup(model.contexts, model.totals, ctx), np.ones(len(ctx), dtype=np.int64))
+    ids = np.sort(ctx * V + nxt)  # (E,) in order, so the lookups walk the sorted tables once (order does not matter)
+    counts = _lookup(model.pairs, model.pair_counts, ids)
+    return _group(V, counts, _lookup(model.contexts, model.totals, ids // V), np.ones(len(ids), dtype=np.int64))
 
 
 def score(model: NgramModel, words: list[str]) -> Scored:
@@ -185,7 +188,8 @@ def score(model: NgramModel, words: list[str]) -> Scored:
 
 def own_ngrams(model: NgramModel) -> Scored:
     """The training words' n-grams, straight from the counts: each seen pair, as often as it occurred."""
-    totals = model.totals[np.searchsorted(model.contexts, model.pairs // len(model.vocab))]  # (P,)
+    owner = model.pairs // len(model.vocab)  # (P,) sorted: a context's pairs are contiguous
+    totals = model.totals[np.cumsum(np.diff(owner, prepend=-1) != 0) - 1]  # (P,) each pair's context total
     return _group(len(model.vocab), model.pair_counts, totals, model.pair_counts)
 
 
