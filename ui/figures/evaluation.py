@@ -114,7 +114,8 @@ def sweep_figure(sweep: Sweep, knob: str, current: float, current_label: str,
     lo, hi = float(shown[np.isfinite(shown)].min()), float(shown[np.isfinite(shown)].max())
     pad = max(hi - lo, 1e-4) * 0.08
     top = hi + pad  # where an infinite value is drawn
-    fig = make_subplots(rows=1, cols=2, shared_yaxes=True, column_widths=[0.08, 0.92], horizontal_spacing=0.015)
+    # a gap between the panels, so "0" and the first tick of the log axis stay apart on a phone too
+    fig = make_subplots(rows=1, cols=2, shared_yaxes=True, column_widths=[0.08, 0.92], horizontal_spacing=0.04)
     # dev drawn first and wider: where the two lines coincide, both stay visible
     for name, y, color, width in [(_("dev (held out)"), sweep.dev, DEV, 5), (_("train"), sweep.train, TRAIN, 2)]:
         fig.add_scatter(x=x, y=y[pos], mode="lines", name=name, line=dict(color=color, width=width), row=1, col=2,
@@ -165,7 +166,8 @@ def overlay_figure(digest: str, k: float, seed: int, n: int, what: str, lang: st
     for col, name, color in [("dataset", _("dataset names"), DATA), ("sampled", _("sampled names"), SAMPLED)]:
         fig.add_bar(x=labels, y=table[col].tolist(), name=name, marker_color=color, opacity=0.55,
                     hovertemplate=f"{name}, %{{x}}: %{{y:.1%}}<extra></extra>")
-    xaxis = dict(type="linear", dtick=1 if len(table) <= 40 else 5) if numeric else dict(type="category")
+    # every length labelled while few; beyond that plotly spaces the ticks for the width (a phone too)
+    xaxis = dict(type="linear", dtick=1 if len(table) <= 20 else None) if numeric else dict(type="category")
     fig.update_layout(barmode="overlay", height=300, margin=dict(l=10, r=10, t=40, b=10), title=_(FEATURES[what]),
                       xaxis=xaxis, yaxis=dict(tickformat=".0%", title=_("share of names")),
                       legend=dict(orientation="h", x=1, xanchor="right", y=1.02, yanchor="bottom"))
