@@ -39,3 +39,15 @@ def shuffled_split(words: list[str], seed: int) -> tuple[list[str], list[str]]:
     n_train, n_dev = int(0.8 * len(words)), int(0.1 * len(words))
     shuffled = [words[i] for i in order]
     return shuffled[:n_train], shuffled[n_train:n_train + n_dev]
+
+
+def count_calls(monkeypatch, module, name: str) -> list:
+    """Wrap module.name so each call is recorded (and still made); returns the list of calls."""
+    calls, original = [], getattr(module, name)
+
+    def counted(*args, **kwargs):
+        calls.append(args)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, counted)
+    return calls

@@ -121,14 +121,7 @@ def test_a_link_sets_the_number_of_samples():
 
 
 def test_a_smoothing_notch_refits_nothing(tmp_path, monkeypatch):
-    calls = []
-    fit_split = ngram.fit_split
-
-    def counted(*args, **kwargs):
-        calls.append(1)
-        return fit_split(*args, **kwargs)
-
-    monkeypatch.setattr(ngram, "fit_split", counted)
+    calls = support.count_calls(monkeypatch, ngram, "fit_split")
     data = tmp_path / "notch.txt"
     data.write_text("\n".join(f"{a}{b}{c}" for a in "abcde" for b in "aeiou" for c in "lmnrs") + "\n")
     at = run_page(monkeypatch, data)

@@ -138,14 +138,7 @@ def test_apply_best_k_sets_the_sidebar_smoothing(lecture_page, held):
 
 
 def test_the_regularisation_sweep_trains_only_when_its_view_is_open(monkeypatch, tmp_path):
-    calls = []
-    sweep = evaluation.reg_sweep
-
-    def counted(*args, **kwargs):
-        calls.append(1)
-        return sweep(*args, **kwargs)
-
-    monkeypatch.setattr(evaluation, "reg_sweep", counted)
+    calls = support.count_calls(monkeypatch, evaluation, "reg_sweep")
     at = data_page(monkeypatch, tmp_path, "ab\nba\nabba\nb\naab\nbab\nab\na\nbb\naba\nbba\n")
     for name in ("samples", "ranking", "smoothing"):
         view(at, name)
