@@ -96,5 +96,7 @@ def top_changes(aligned: Aligned, smoothing: float, n: int = 10) -> pd.DataFrame
             "change": d[order].numpy(),
             "count left": aligned.left.flatten()[order].numpy(),
             "count right": aligned.right.flatten()[order].numpy(),
+            "first": [itos[a] for a in first],  # the bigram's two symbols, for a display that shows each apart
+            "next": [itos[b] for b in nxt],
         }
     )

@@ -2,6 +2,7 @@
 (train/dev loss against smoothing and regularisation), and what samples get wrong about real names."""
 
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import numpy as np
@@ -107,6 +108,21 @@ class PlusOne:
     seen_k0: float  # dev NLL at k = 0 over the other dev names (nan if there are none)
     seen_k1: float  # the same names at k = 1
     unseen_k1: float  # dev NLL at k = 1 over the n_unseen names (nan if there are none)
+
+    @property
+    def dev_cost(self) -> float:
+        """What +1 adds to the dev loss (negative: what it saves)."""
+        return self.dev_k1 - self.dev_k0
+
+    @property
+    def n_seen(self) -> int:
+        """Dev names whose bigrams all occur in train."""
+        return self.n_dev - self.n_unseen
+
+    @property
+    def seen_cost(self) -> float:
+        """What +1 adds to the loss of the dev names whose bigrams all occur in train."""
+        return self.seen_k1 - self.seen_k0
 
 
 @dataclass(frozen=True)
@@ -251,6 +267,11 @@ def sample_report(words: list[str], sampled: list[str]) -> SampleReport:
         beyond_longest=sum(n > longest for n in samp["length"]) / max(len(sampled), 1),
         empty=sum(n == 0 for n in samp["length"]),
     )
+
+
+def copies(names: list[str], words: Collection[str]) -> int:
+    """How many of `names` are among `words`: samples that copy a name the model was counted from."""
+    return sum(name in words for name in names)
 
 
 def distinct_names(words: list[str]) -> tuple[list[str], np.ndarray]:

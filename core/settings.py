@@ -42,6 +42,8 @@ class Settings:
 
     # --- beyond the lecture (core.ngram, core.evaluation) ---
     max_context: int = 4  # n-gram models look back 1..4 characters
+    ngram_samples: int = 8  # names drawn from each n-gram model to start with
+    max_ngram_samples: int = 50
 
     @property
     def smoothing_curve(self) -> np.ndarray:

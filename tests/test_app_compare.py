@@ -156,3 +156,26 @@ def test_samples_from_both_use_the_sidebar_seed(words_1920):
     assert list(samples.columns) == ["left", "right"]
     assert list(samples["left"]) == core.sample(left.probs(1.0), left.vocab, len(samples), seed=42)
     assert list(samples["right"]) == core.sample(right.probs(1.0), right.vocab, len(samples), seed=42)
+
+
+def test_a_combining_mark_is_shown_apart_in_the_biggest_changes():
+    at = run_page()
+    upload = "\u1ecd\u0301\n".encode() * 3  # Yoruba: o with dot below, then an acute NFC keeps apart
+    at.sidebar.file_uploader(key="upload").set_value(("yo.txt", upload, "text/plain")).run()
+    at.sidebar.select_slider(key="smoothing").set_value(0.0).run()
+    assert not at.exception and not at.error
+    # 1920 never uses either symbol, so its rows are uniform; the upload's always go .→ọ→◌́→.
+    bigrams = table(at, "bigram")["bigram"].tolist()
+    assert "\u1ecd◌\u0301" in bigrams and "◌\u0301." in bigrams  # the mark on a dotted circle, apart
+    assert not any("\u1ecd\u0301" in b for b in bigrams)
+
+
+def test_a_link_names_the_compared_year():
+    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=60)
+    at.query_params["cmp_year"], at.query_params["cmp_sex"] = "1990", "F"
+    at.run()
+    assert not at.exception
+    assert at.number_input(key="cmp_year").value == 1990 and at.radio(key="cmp_sex").value == "F"
+    assert "US 1990, girls" in " ".join(md.value for md in at.markdown)
+    at.number_input(key="cmp_year").set_value(1950).run()
+    assert at.query_params["cmp_year"] == "1950" and at.query_params["cmp_sex"] == "F"

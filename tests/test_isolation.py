@@ -74,7 +74,6 @@ def train(at: AppTest, lr: float, steps: int) -> None:
         assert not at.exception
 
 
-@pytest.mark.skipif(not NEURAL.exists(), reason="no neural-net page yet")
 def test_each_training_is_seen_only_by_its_session(users):
     for at in users.values():
         at.switch_page(str(NEURAL.relative_to(ROOT))).run()

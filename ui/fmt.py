@@ -5,6 +5,7 @@ import math
 import re
 import unicodedata
 
+from core import SETTINGS
 from core.data import is_invisible
 
 from .i18n import _
@@ -29,6 +30,11 @@ def count(n: int) -> str:
 
 def share(x: float) -> str:
     return f"{x:.1%}"
+
+
+def split_shares() -> str:
+    """The train/dev/test split as a reader says it: 80/10/10."""
+    return "/".join(f"{100 * f:g}" for f in SETTINGS.split)
 
 
 def symbol(s: str) -> str:

@@ -58,6 +58,9 @@ URL_KEYS: dict[str, Callable[[str], object]] = {
     "steps": _number(int, 1, SETTINGS.max_steps),
     "reg": _number(float, 0.0, SETTINGS.max_reg),
     "train_method": _choice("fast", "onehot"),
+    "ngram_num_samples": _number(int, 1, SETTINGS.max_ngram_samples),
+    "cmp_year": _number(int, 1880, 2017),
+    "cmp_sex": _choice("both", "F", "M"),
     "year": _number(int, 1880, 2017),
     "sex": _choice("both", "F", "M"),
 }
