@@ -32,7 +32,6 @@ from pathlib import Path
 
 import pyarrow as pa
 from stclient import EARLY, FINISHED, Finish, ProtocolError, Session
-from websockets.exceptions import ConnectionClosed
 
 ACTION_TIMEOUT = 30.0  # s without the effect (or, while training, without a step) before it is an error
 TRAINING_LIMIT = 120.0  # s a training run may take in all, however it progresses
@@ -148,27 +147,28 @@ class Learner:
     async def think(self) -> None:
         await asyncio.sleep(self.pace * self.rng.uniform(0.5, 1.5))
 
-    async def act(self, action: str, send: Callable[[], Awaitable[int]], shown: Callable[[Finish], object],
-                  progress: Callable[[], object] | None = None) -> None:
+    async def act(self, action: str, send: Callable[[], Awaitable[int]], shown: Callable[[Finish | None], object],
+                  progress: Callable[[], object] | None = None, mid_run: bool = False) -> None:
         """Send, then wait for a finished run that shows the effect: shown(finish) returns True then, an
         error message when the finished run contradicts it, None to keep waiting. With `progress`, waiting
         goes on as long as progress() keeps changing (a training run), up to TRAINING_LIMIT. The time
-        recorded runs from sending to the script-finished message that showed the effect."""
+        recorded runs from sending to the script-finished message that showed the effect; with mid_run,
+        shown(None) is also asked after each element, and the time runs to the element that showed it."""
         s, t0, seen = self.s, time.monotonic(), len(self.s.exceptions)
 
-        def check(f: Finish):
-            if f.status == EARLY:
+        def check(f: Finish | None):
+            if f is not None and f.status == EARLY:
                 return None
             if len(s.exceptions) > seen:
                 return f"exception: {s.exceptions[-1]}"
             result = shown(f)
-            return (f.at - t0) if result is True else result
+            return ((f.at if f else time.monotonic()) - t0) if result is True else result
 
         try:
             mark = await send()
-        except (ProtocolError, KeyError, TimeoutError, ConnectionClosed) as e:
+        except (ProtocolError, KeyError, TimeoutError, ConnectionError) as e:
             self.fail(action, f"{type(e).__name__}: {e}")
-        answer = s.watch(check, mark)
+        answer = s.watch(check, mark, mid_run)
         last = progress() if progress else None
         while True:
             try:
@@ -382,7 +382,7 @@ class Learner:
         before = self.steps_done()
         target = before + PAUSE_STEPS
         await self.act("train: start → first steps", lambda: self.s.click("train_start"),
-                       lambda f: True if (self.steps_done() or 0) > before else None)
+                       lambda f: True if (self.steps_done() or 0) > before else None, mid_run=True)
         await asyncio.sleep(self.rng.uniform(0.3, 1.2))  # a reaction, not a thought
         if self.steps_done() == target and not self.s.timers:  # it finished first: nothing to pause
             self.tally.runs.append({"asked": PAUSE_STEPS, "trained": PAUSE_STEPS, "outcome": "ok"})

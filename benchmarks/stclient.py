@@ -17,7 +17,8 @@ It does what the frontend does (frontend/app/src/App.tsx, lib/src/WidgetStateMan
 - uploads through `file_urls_request` and an HTTP PUT of a multipart form with the X-Xsrftoken header.
 
 Checks read the state at the moment a script-finished message arrives: `watch(check)` calls check(finish)
-for each run that finishes after the request, inside the reader, before any later message is applied.
+for each run that finishes after the request, inside the reader, before any later message is applied
+(and, if asked, check(None) after each element of such a run: a long run updates its page in place).
 """
 
 import asyncio
@@ -35,8 +36,13 @@ from streamlit.proto.Element_pb2 import Element
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.NumberInput_pb2 import NumberInput
 from streamlit.proto.WidgetStates_pb2 import WidgetState
-from websockets.asyncio.client import connect
-from websockets.exceptions import ConnectionClosed
+from websockets.client import ClientProtocol
+from websockets.extensions.permessage_deflate import enable_client_permessage_deflate
+from websockets.frames import Opcode
+from websockets.http11 import Response
+from websockets.protocol import State
+from websockets.typing import Origin, Subprotocol
+from websockets.uri import parse_uri
 
 XSRF_COOKIE = "_streamlit_xsrf"
 USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) makemore-load-client/1"  # honest: a load client, not Chrome
@@ -50,6 +56,81 @@ FINISHED, EARLY, FRAGMENT = ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHE
 
 class ProtocolError(Exception):
     """The server answered in a way a browser would show as an error (HTTP status, missing widget...)."""
+
+
+class Wire(asyncio.Protocol):
+    """A websocket: websockets' sans-I/O client protocol on an asyncio transport. Each message is handed
+    to on_message as it arrives, with no future, queue or task per message: for a load client those cost
+    more than the framing and inflating themselves."""
+
+    def __init__(self, url: str, subprotocols: list[str], origin: str, headers: dict[str, str],
+                 on_message: Callable[[bytes], None]):
+        self.ws = ClientProtocol(parse_uri(url), origin=Origin(origin), max_size=None,
+                                 extensions=enable_client_permessage_deflate(None),  # as Chromium offers it
+                                 subprotocols=[Subprotocol(p) for p in subprotocols])
+        self.headers, self.on_message = headers, on_message
+        self.transport: asyncio.Transport | None = None
+        self.parts: list[bytes] = []  # a fragmented message's frames so far
+        loop = asyncio.get_running_loop()
+        self.opened, self.closed = loop.create_future(), loop.create_future()
+
+    def connection_made(self, transport) -> None:
+        self.transport = transport
+        request = self.ws.connect()
+        for k, v in self.headers.items():
+            request.headers[k] = v
+        self.ws.send_request(request)
+        self._flush()
+
+    def data_received(self, data: bytes) -> None:
+        self.ws.receive_data(data)
+        for event in self.ws.events_received():
+            if isinstance(event, Response):
+                if not self.opened.done():
+                    if self.ws.handshake_exc is None:
+                        self.opened.set_result(None)
+                    else:
+                        self.opened.set_exception(ProtocolError(f"websocket handshake: {self.ws.handshake_exc}"))
+            elif event.opcode in (Opcode.BINARY, Opcode.CONT):
+                self.parts.append(event.data)
+                if event.fin:
+                    self.on_message(self.parts[0] if len(self.parts) == 1 else b"".join(self.parts))
+                    self.parts = []
+        self._flush()  # pongs to the server's pings, the answer to its close
+
+    def eof_received(self) -> bool:
+        self.ws.receive_eof()
+        self._flush()
+        return False
+
+    def connection_lost(self, exc) -> None:
+        if not self.opened.done():
+            self.opened.set_exception(ConnectionError("the websocket closed before it opened"))
+        if not self.closed.done():
+            self.closed.set_result(None)
+
+    def _flush(self) -> None:
+        for data in self.ws.data_to_send():
+            if data:
+                self.transport.write(data)
+            elif self.transport.can_write_eof():
+                self.transport.write_eof()
+
+    def send(self, data: bytes) -> None:
+        if self.ws.state is not State.OPEN:
+            raise ConnectionError("the websocket is closed")
+        self.ws.send_binary(data)
+        self._flush()
+
+    async def close(self, timeout: float = 5.0) -> None:
+        if self.ws.state is State.OPEN:
+            self.ws.send_close()
+            self._flush()
+        try:
+            await asyncio.wait_for(asyncio.shield(self.closed), timeout)
+        except TimeoutError:
+            pass
+        self.transport.close()
 
 
 @dataclass
@@ -81,9 +162,10 @@ class Finish:
 
 @dataclass
 class Watch:
-    check: Callable[[Finish], object]  # None: keep waiting; anything else resolves the watch with it
+    check: Callable[[Finish | None], object]  # None: keep waiting; anything else resolves the watch with it
     after: int  # only runs started after this many requests count
     future: asyncio.Future
+    mid_run: bool  # also check after each element a run sends (check(None)): a long run shows progress
 
 
 class MessageCache:
@@ -179,7 +261,7 @@ class Session:
         self.base, self.host, self.port = base_url.rstrip("/"), parts.hostname, parts.port or 80
         self.path, self.http_timeout = path.strip("/"), http_timeout
         self.cookies: dict[str, str] = {}
-        self.ws = None
+        self.ws: Wire | None = None
         self.nodes: dict[tuple[int, ...], Node] = {}
         self.states: dict[str, WidgetState] = {}  # widget id -> what the next rerun sends
         self.states_version = 0  # changes with self.states: a timer's reruns reuse the encoded message
@@ -196,7 +278,6 @@ class Session:
         self.watches: list[Watch] = []
         self.exceptions: list[str] = []  # exception elements and compile errors the app showed
         self.url_requests: dict[str, asyncio.Future] = {}
-        self.reader: asyncio.Task | None = None
         self.closed = asyncio.Event()
 
     # --- HTTP and the connection ---------------------------------------------------------------------
@@ -233,14 +314,13 @@ class Session:
         await self.http("GET", f"/{self.path}", headers={"Accept": "text/html"})
         await self.http("GET", "/_stcore/health")
         await self.http("GET", "/_stcore/host-config")
-        ws_url = self.base.replace("http", "ws", 1) + "/_stcore/stream"
-        self.ws = await connect(
-            ws_url, subprotocols=["streamlit", self.cookies.get(XSRF_COOKIE, "PLACEHOLDER_AUTH_TOKEN")]
-            + ([self.resume] if self.resume else []),
-            origin=self.base, additional_headers={"Cookie": self._cookie_header()}, user_agent_header=USER_AGENT,
-            max_size=None, ping_interval=None,  # the browser sends no pings; it answers the server's
-        )
-        self.reader = asyncio.create_task(self._read())
+        protocols = ["streamlit", self.cookies.get(XSRF_COOKIE, "PLACEHOLDER_AUTH_TOKEN")]
+        wire = Wire(self.base.replace("http", "ws", 1) + "/_stcore/stream", protocols + ([self.resume] if self.resume
+                    else []), self.base, {"Cookie": self._cookie_header(), "User-Agent": USER_AGENT}, self._receive)
+        await asyncio.get_running_loop().create_connection(lambda: wire, self.host, self.port)
+        await asyncio.wait_for(asyncio.shield(wire.opened), self.http_timeout)
+        self.ws = wire
+        wire.closed.add_done_callback(lambda _: self._lost())
         first = self.watch(lambda f: f if f.status != EARLY else None)
         await self.rerun(page_name=self.path)
         return await asyncio.wait_for(first, timeout)
@@ -249,8 +329,6 @@ class Session:
         self._stop_timers()
         if self.ws is not None:
             await self.ws.close()
-        if self.reader is not None:
-            await asyncio.gather(self.reader, return_exceptions=True)
         for w in self.watches:
             if not w.future.done():
                 w.future.cancel()
@@ -271,7 +349,7 @@ class Session:
                 self.encoded = (key, data)
         mark = self.requests
         self.requests += 1
-        await self.ws.send(data)
+        self.ws.send(data)
         return mark
 
     def _encode_rerun(self, fragment_id: str, page_hash: str, page_name: str, auto: bool,
@@ -349,7 +427,7 @@ class Session:
         msg.file_urls_request.request_id = request_id
         msg.file_urls_request.file_names.append(file_name)
         msg.file_urls_request.session_id = self.session_id
-        await self.ws.send(msg.SerializeToString())
+        self.ws.send(msg.SerializeToString())
         urls: FileURLs = (await asyncio.wait_for(answer, timeout))[0]
         body, content_type = multipart(file_name, file_name, data, mime)
         target = urlsplit(urls.upload_url).path  # relative to the server, or absolute: the path either way
@@ -361,10 +439,13 @@ class Session:
         self._set_state(s)
         return await self.rerun(fragment_id=node.fragment_id)
 
-    def watch(self, check: Callable[[Finish], object], after: int | None = None) -> asyncio.Future:
-        """A future for the first run, started after `after` requests (default: the next one sent),
-        whose finish makes check(finish) return something other than None."""
-        w = Watch(check, self.requests if after is None else after, asyncio.get_running_loop().create_future())
+    def watch(self, check: Callable[[Finish | None], object], after: int | None = None, mid_run: bool = False
+              ) -> asyncio.Future:
+        """A future for the first run, started after `after` requests (default: the next one sent), whose
+        finish makes check(finish) return something other than None; with mid_run, also check(None) after
+        each element that run sends."""
+        w = Watch(check, self.requests if after is None else after, asyncio.get_running_loop().create_future(),
+                  mid_run)
         self.watches.append(w)
         return w.future
 
@@ -388,19 +469,15 @@ class Session:
 
     # --- what comes from the server ------------------------------------------------------------------
 
-    async def _read(self) -> None:
-        try:
-            async for data in self.ws:
-                msg = ForwardMsg.FromString(data)
-                self._apply(self.cache.resolve(msg, data))
-        except ConnectionClosed:
-            pass
-        finally:
-            self._stop_timers()
-            self.closed.set()
-            for w in self.watches:
-                if not w.future.done():
-                    w.future.set_exception(ConnectionError("the websocket closed"))
+    def _receive(self, data: bytes) -> None:
+        self._apply(self.cache.resolve(ForwardMsg.FromString(data), data))
+
+    def _lost(self) -> None:
+        self._stop_timers()
+        self.closed.set()
+        for w in self.watches:
+            if not w.future.done():
+                w.future.set_exception(ConnectionError("the websocket closed"))
 
     def _apply(self, msg: ForwardMsg) -> None:
         kind = msg.WhichOneof("type")
@@ -465,6 +542,8 @@ class Session:
                     self._set_state(s)
         elif kind == "exception":
             self.exceptions.append(f"{element.exception.type}: {element.exception.message[:200]}")
+        if self.run and any(w.mid_run for w in self.watches):
+            self._check_watches(None, self.run)
 
     def _finished(self, status: int) -> None:
         run = self.run or Run("", (), self.requests, time.monotonic())
@@ -480,10 +559,13 @@ class Session:
                 del self.states[wid]
                 self.states_version += 1
             self.cache.finished_run(self.max_age, run.fragment_ids)
+        self._check_watches(finish, run)
+
+    def _check_watches(self, finish: Finish | None, run: Run) -> None:
         for w in list(self.watches):
             if w.future.done():
                 self.watches.remove(w)
-            elif run.requests_before > w.after:
+            elif run.requests_before > w.after and (finish is not None or w.mid_run):
                 try:
                     result = w.check(finish)
                 except Exception as e:  # a broken check fails its own watch, not this connection's reader
@@ -514,7 +596,7 @@ class Session:
             due += interval
             try:
                 await self.rerun(fragment_id=fragment_id, auto=True)
-            except ConnectionClosed:
+            except ConnectionError:
                 return
 
     def _stop_timers(self, fragment_id: str | None = None) -> None:
