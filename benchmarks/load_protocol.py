@@ -4,21 +4,26 @@ Each learner is one browser tab's worth of protocol at a person's pace: after ea
 `pace` seconds +-50%. Most learners move the sidebar's smoothing, type names on the Loss page, change
 the number of samples on the Sampling page, switch pages, upload a word list and load a year of US
 names (and go back to the starting data); a share of them train the net on the Neural net page (Start
-to the end, One step, Start then Pause then Resume, Reset, the settings). Every action is checked
-against what the app must show once the run it started has finished:
+to the end, One step, Start then Pause then Resume, Reset, the settings, a few one-hot steps). Every
+action is checked against what the app must show once the run it started has finished:
 
-- smoothing: the slider shows the new step, and the page's dataset NLL (Loss, Sampling) is the value
-  the app's own `core` gives for this dataset and smoothing;
+- smoothing: the slider shows the new step, and the page's dataset NLL (Loss, Sampling) and typed
+  name's NLL (Loss) are the values the app's own `core` gives for this dataset and smoothing;
 - a typed name: the "Average NLL" metric is the name's NLL for this dataset and smoothing;
 - the sample count: the samples table has that many rows;
 - a page switch: the new page ran to the end; an upload, a year, back to the start: the sidebar says
   which dataset is loaded and how many names it has;
-- training: "Steps done" advanced by exactly the steps asked (Start, Resume), by one (One step), stopped
-  (Pause: the Pause button disabled, no timer, and the count did not move while paused), or is 0 (Reset).
+- training: "Steps done" advanced by exactly the steps asked (Start, Resume: timed to the end of the
+  run), moved at all (Start before a Pause: timed to the first element showing it, since a long run
+  updates the page in place), by one (One step), stopped (Pause: the Pause button disabled and the
+  count still while paused), or is 0 (Reset).
 
-A run is short when training stopped with fewer steps than asked, dropped when its count stopped moving
-for ACTION_TIMEOUT seconds. The expected values come from the app's own `core` and `ui.fmt`, computed
-in a separate process before the load (so this process never imports torch).
+The time of an action runs from sending it to the script-finished message that showed the effect. An
+action fails on an exception shown by the app, on no answer or no effect within ACTION_TIMEOUT s, or on
+a wrong value; the learner then reloads the page (a new session, as a person would), so one failure
+does not set off others. A training run is short when it stopped with fewer steps than asked, dropped
+when its count stopped moving for ACTION_TIMEOUT s. The expected values come from the app's own `core`
+and `ui.fmt`, computed in a separate process before the load (so this process never imports torch).
 """
 
 import asyncio
@@ -137,7 +142,9 @@ def table(df) -> pa.Table | None:
 class Learner:
     def __init__(self, url: str, rng: random.Random, expect: dict, uploads: dict[str, bytes], tally: Tally,
                  trainer: bool, pace: float):
+        self.url = url
         self.s = Session(url)
+        self.session_ids: list[str] = []  # of the sessions this learner left behind (a reload starts one)
         self.rng, self.expect, self.uploads, self.tally = rng, expect, uploads, tally
         self.trainer, self.pace = trainer, pace
         self.dataset = "start"  # which entry of `expect` the session shows
@@ -183,6 +190,8 @@ class Learner:
                 self.fail(action, f"{'effect not seen' if answered else 'no answer'} in {ACTION_TIMEOUT:g} s")
             except ConnectionError as e:
                 self.fail(action, str(e))
+            except Exception as e:  # a check that broke: counted like any failure, not a silent stop
+                self.fail(action, f"the check raised {e!r}")
         if isinstance(result, str):
             self.fail(action, result)
         self.tally.add(action, result)
@@ -210,13 +219,25 @@ class Learner:
 
     # --- browsing ---
 
-    async def open(self) -> None:
+    async def open(self, action: str = "first load") -> None:
         t0 = time.perf_counter()
         try:
             await self.s.open()
         except (OSError, ProtocolError, TimeoutError) as e:
-            self.fail("first load", f"{type(e).__name__}: {e}")
-        self.tally.add("first load", time.perf_counter() - t0)
+            self.fail(action, f"{type(e).__name__}: {e}")
+        self.tally.add(action, time.perf_counter() - t0)
+
+    async def reload(self) -> None:
+        """What a person does with a page that got stuck: load it again. A new session starts from the
+        starting dataset; the old one stays on the server until it expires."""
+        await self.s.close()
+        self.count_runs()
+        self.s = Session(self.url)
+        self.dataset = "start"
+        try:
+            await self.open("reload")
+        except ActionFailed:
+            pass
 
     async def go(self, page: str) -> None:
         if self.s.path == page:
@@ -303,13 +324,15 @@ class Learner:
         year = self.rng.choice([y for y in YEARS if y != self.s.states[self.s.widget("year").element.number_input.id]
                                 .int_value])
         await self.act("year: pick", lambda: self.s.set_value("year", year),
-                       lambda f: True if self.s.by_key("number_input", "year").value == year else None)
+                       lambda f: True if getattr(self.s.by_key("number_input", "year"), "value", None) == year
+                       else None)
         await self.think()
         radio = self.s.widget("sex").element.radio
         i = self.rng.randrange(len(radio.options))
         if self.s.states[radio.id].string_value != radio.options[i]:
             await self.act("year: pick", lambda: self.s.set_value("sex", radio.options[i]),
-                           lambda f: True if self.s.by_key("radio", "sex").raw_value == radio.options[i] else None)
+                           lambda f: True if getattr(self.s.by_key("radio", "sex"), "raw_value", None)
+                           == radio.options[i] else None)
             await self.think()
         self.dataset = f"year {year} {SEX_KEYS[i]}"
         await self.act("year: load", lambda: self.s.click("load_year"), self.dataset_shown)
@@ -440,22 +463,25 @@ class Learner:
     # --- a whole visit ---
 
     async def live(self, deadline: float) -> None:
-        """Actions at the learner's pace until the deadline; a failed action is counted and the learner
-        goes on from where the page is (a closed connection ends the visit)."""
-        while time.monotonic() < deadline and not self.s.closed.is_set():
+        """Actions at the learner's pace until the deadline. A failed action is counted, and the learner
+        reloads the page (as the browser mode does), so one failure does not cascade into others."""
+        while time.monotonic() < deadline:
             try:
+                if self.s.ws is None or self.s.closed.is_set():
+                    self.fail("(session)", "no connection: the page did not load or the server closed it")
                 await (self.train_once() if self.trainer else self.browse_once())
-            except ActionFailed:
-                pass
-            except KeyError as e:  # a widget the page should show is missing
-                self.tally.error("(choosing an action)", f"{e} is not shown on {self.s.path or 'Home'}")
+            except (ActionFailed, KeyError) as e:
+                if isinstance(e, KeyError):  # a widget the page should show is missing
+                    self.tally.error("(choosing an action)", f"{e} is not shown on {self.s.path or 'Home'}")
+                await self.think()
+                await self.reload()
             await self.think()
-        if self.s.closed.is_set():
-            self.tally.error("(session)", "the connection closed before the end")
 
     def count_runs(self) -> None:
         self.tally.finishes += len(self.s.finishes)
         self.tally.early += sum(f.status == EARLY for f in self.s.finishes)
+        if self.s.session_id:
+            self.session_ids.append(self.s.session_id)
 
 
 async def warm_up(url: str, expect: dict, uploads: dict[str, bytes], tally: Tally) -> str:
@@ -499,19 +525,21 @@ async def drive(url: str, sessions: int, seconds: float, trainers: float, pace: 
     await asyncio.gather(*(open_one(x) for x in learners))
     t_live = time.monotonic()
     deadline = t_live + seconds
-    visits = [asyncio.create_task(x.live(deadline)) for x in learners if x.s.ws is not None]
+    visits = [asyncio.create_task(x.live(deadline)) for x in learners]
     if visits:
         _, late = await asyncio.wait(visits, timeout=seconds + GRACE)
         for task in late:
             task.cancel()
             tally.error("(the end)", f"an action still waiting {GRACE:g} s after the deadline was cut off")
-        await asyncio.gather(*visits, return_exceptions=True)
+        for ended in await asyncio.gather(*visits, return_exceptions=True):
+            if isinstance(ended, Exception):
+                tally.error("(a learner stopped)", repr(ended))
     t_end = time.monotonic()
     for x in learners:
         x.count_runs()
     await asyncio.gather(*(x.s.close() for x in learners))
     return {"open": t_open, "live": t_live, "end": t_end, "trainers": n_train,
-            "session_ids": [x.s.session_id for x in learners if x.s.session_id]}
+            "session_ids": [i for x in learners for i in x.session_ids]}
 
 
 async def touch(url: str, old_session: str) -> bool:

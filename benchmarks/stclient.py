@@ -133,7 +133,7 @@ class Wire(asyncio.Protocol):
         self.transport.close()
 
 
-@dataclass
+@dataclass(slots=True)
 class Node:
     """One shown element (or block: element None) at a delta path, with the run and fragment that sent it."""
 
@@ -276,6 +276,7 @@ class Session:
         self.run: Run | None = None  # the run whose messages are arriving
         self.finishes: list[Finish] = []
         self.watches: list[Watch] = []
+        self.mid_run_watches = 0  # how many watches want a look after each element
         self.exceptions: list[str] = []  # exception elements and compile errors the app showed
         self.url_requests: dict[str, asyncio.Future] = {}
         self.closed = asyncio.Event()
@@ -447,7 +448,14 @@ class Session:
         w = Watch(check, self.requests if after is None else after, asyncio.get_running_loop().create_future(),
                   mid_run)
         self.watches.append(w)
+        self.mid_run_watches += mid_run
+        w.future.add_done_callback(lambda _: self._unwatch(w))
         return w.future
+
+    def _unwatch(self, w: Watch) -> None:
+        if w in self.watches:
+            self.watches.remove(w)
+        self.mid_run_watches -= w.mid_run
 
     # --- what the page shows -------------------------------------------------------------------------
 
@@ -524,15 +532,15 @@ class Session:
         which = d.WhichOneof("type")
         if which == "new_transient":  # spinners and toasts: no state
             return
-        path = tuple(msg.metadata.delta_path)
+        meta = msg.metadata
         run_id = self.run.run_id if self.run else ""
         if which == "add_block":
-            self.nodes[path] = Node(None, "block", run_id, d.fragment_id, msg.metadata.active_script_hash)
+            self.nodes[tuple(meta.delta_path)] = Node(None, "block", run_id, d.fragment_id, meta.active_script_hash)
             return
         element = d.new_element
         kind = element.WhichOneof("type")
-        node = Node(element, kind, run_id, d.fragment_id, msg.metadata.active_script_hash)
-        self.nodes[path] = node
+        node = Node(element, kind, run_id, d.fragment_id, meta.active_script_hash)
+        self.nodes[tuple(meta.delta_path)] = node
         if kind in STATEFUL:
             w = getattr(element, kind)
             node.widget_id = w.id
@@ -542,7 +550,7 @@ class Session:
                     self._set_state(s)
         elif kind == "exception":
             self.exceptions.append(f"{element.exception.type}: {element.exception.message[:200]}")
-        if self.run and any(w.mid_run for w in self.watches):
+        if self.mid_run_watches and self.run:
             self._check_watches(None, self.run)
 
     def _finished(self, status: int) -> None:
@@ -562,19 +570,15 @@ class Session:
         self._check_watches(finish, run)
 
     def _check_watches(self, finish: Finish | None, run: Run) -> None:
-        for w in list(self.watches):
-            if w.future.done():
-                self.watches.remove(w)
-            elif run.requests_before > w.after and (finish is not None or w.mid_run):
+        for w in list(self.watches):  # a resolved or cancelled watch leaves the list by its done callback
+            if not w.future.done() and run.requests_before > w.after and (finish is not None or w.mid_run):
                 try:
                     result = w.check(finish)
                 except Exception as e:  # a broken check fails its own watch, not this connection's reader
                     w.future.set_exception(e)
-                    self.watches.remove(w)
                     continue
                 if result is not None:
                     w.future.set_result(result)
-                    self.watches.remove(w)
 
     def _set_state(self, s: WidgetState) -> None:
         if self.states.get(s.id) != s:
