@@ -542,12 +542,16 @@ async def drive(url: str, sessions: int, seconds: float, trainers: float, pace: 
             "session_ids": [i for x in learners for i in x.session_ids]}
 
 
-async def touch(url: str, old_session: str) -> bool:
+async def touch(url: str, old_session: str, clear_caches: bool = False) -> bool:
     """A short visit that asks to resume an old session; True when the server had let it expire. Its
-    closing also makes the server drop every expired session (it reaps them on its next storage write)."""
+    closing also makes the server drop every expired session (it reaps them on its next storage write).
+    With clear_caches it also empties the app's caches, to tell their memory from the sessions'."""
     s = Session(url, resume=old_session)
     try:
         await s.open()
+        if clear_caches:
+            s.clear_caches()
+            await asyncio.sleep(1)
         return s.session_id != old_session
     finally:
         await s.close()

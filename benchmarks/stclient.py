@@ -440,6 +440,12 @@ class Session:
         self._set_state(s)
         return await self.rerun(fragment_id=node.fragment_id)
 
+    def clear_caches(self) -> None:
+        """The "Clear caches" menu item: the server empties st.cache_data and st.cache_resource for all."""
+        msg = BackMsg()
+        msg.clear_cache = True
+        self.ws.send(msg.SerializeToString())
+
     def watch(self, check: Callable[[Finish | None], object], after: int | None = None, mid_run: bool = False
               ) -> asyncio.Future:
         """A future for the first run, started after `after` requests (default: the next one sent), whose
