@@ -384,12 +384,12 @@ class Learner:
                            lambda f: True)  # a fragment rerun: only the next Start can show the value took
             await self.think()
 
-    async def start(self, steps: int | None = None) -> None:
+    async def start(self, steps: int | None = None, action: str = "train: start → done") -> None:
         if self.training():
             return
         n = steps or self.rng.choice(START_STEPS)
         await self.set_steps(n)
-        await self.train_run("train: start → done", self.steps_done(), n)
+        await self.train_run(action, self.steps_done(), n)
 
     async def one_step(self) -> None:
         if self.training():
@@ -450,7 +450,7 @@ class Learner:
         onehot = next(o for o in radio.options if "one-hot" in o)
         await self.act("train: settings", lambda: self.s.set_value("train_method", onehot), lambda f: True)
         await self.think()
-        await self.start(ONEHOT_STEPS)
+        await self.start(ONEHOT_STEPS, "train: one-hot start → done")
         await self.think()
         await self.act("train: settings", lambda: self.s.set_value("train_method", radio.options[0]), lambda f: True)
 
