@@ -259,6 +259,7 @@ def run_protocol(args, lp, url: str, roots: list[int], expect: dict, uploads: di
         "by_action": {k: summary(v) for k, v in sorted(tally.times.items())},
         "script_runs": tally.finishes,
         "script_runs_early": tally.early,
+        "script_runs_per_s": tally.finishes / wall,
         "cpu_s": {"server": server_s, "client": client_s},
         "server_cores": server_s / wall,
         "server_cpu_per_run_ms": 1000 * server_s / max(tally.finishes, 1),
@@ -303,7 +304,8 @@ def report_protocol(r: dict) -> str:
         f"    {'action':<30}{'n':>5}    p50    p95    max (s)",
         *(f"    {k:<30}{v['n']:5d} {seconds_cells(v)}" for k, v in r["by_action"].items()),
         "    (→ done: to the end of a training run, the training itself included)",
-        f"  script runs           {r['script_runs']} ({r['script_runs_early']} ended early for a rerun)",
+        f"  script runs           {r['script_runs']} = {r['script_runs_per_s']:.1f} a second "
+        f"({r['script_runs_early']} ended early for a rerun)",
         f"  server CPU            {cpu['server']:.1f} s = {r['server_cores']:.2f} of a core; "
         f"{r['server_cpu_per_run_ms']:.0f} ms per script run",
         f"  client CPU            {cpu['client']:.1f} s = {client}",

@@ -15,8 +15,9 @@ action is checked against what the app must show once the run it started has fin
   which dataset is loaded and how many names it has;
 - training: "Steps done" advanced by exactly the steps asked (Start, Resume: timed to the end of the
   run), moved at all (Start before a Pause: timed to the first element showing it, since a long run
-  updates the page in place), by one (One step), stopped (Pause: the Pause button disabled and the
-  count still while paused), or is 0 (Reset).
+  updates the page in place), by one (One step), stopped (Pause: no longer training, and the count
+  still while paused), or is 0 (Reset). Training is seen either way the page runs it: a fragment
+  timer (run_every) with Pause enabled only meanwhile, or one long fragment run.
 
 The time of an action runs from sending it to the script-finished message that showed the effect. An
 action fails on an exception shown by the app, on no answer or no effect within ACTION_TIMEOUT s, or on
@@ -46,7 +47,7 @@ YEARS = (1920, 1970, 2017)
 SEX_KEYS = ("both", "F", "M")  # ui.sidebar.SEXES' order: the radio's options come in this order
 UPLOADS, UPLOAD_NAMES = 4, 300  # distinct word lists the learners upload, names in each
 START_STEPS = (100, 300, 500, 1000)
-PAUSE_STEPS, ONEHOT_STEPS = 2000, 20
+PAUSE_STEPS, ONEHOT_STEPS = 5000, 20  # 5000: the most a Start may ask; long enough to pause on the old page
 BROWSE = {"smoothing": 3, "name": 3, "samples": 3, "page": 1.5, "upload": 0.5, "year": 0.5}
 TRAIN = {"start": 4, "step": 2, "pause": 2, "reset": 1, "smoothing": 1, "settings": 1, "onehot": 0.5}
 
@@ -160,11 +161,13 @@ class Learner:
         error message when the finished run contradicts it, None to keep waiting. With `progress`, waiting
         goes on as long as progress() keeps changing (a training run), up to TRAINING_LIMIT. The time
         recorded runs from sending to the script-finished message that showed the effect; with mid_run,
-        shown(None) is also asked after each element, and the time runs to the element that showed it."""
+        shown(None) is also asked after each element, and the time runs to the element that showed it.
+        Only runs that cover what was asked count: full runs, and fragment runs of the fragment that
+        the request reran (a widget in a fragment reruns that fragment alone)."""
         s, t0, seen = self.s, time.monotonic(), len(self.s.exceptions)
 
         def check(f: Finish | None):
-            if f is not None and f.status == EARLY:
+            if f is not None and (f.status == EARLY or f.run.fragment_ids and scope not in f.run.fragment_ids):
                 return None
             if len(s.exceptions) > seen:
                 return f"exception: {s.exceptions[-1]}"
@@ -175,6 +178,7 @@ class Learner:
             mark = await send()
         except (ProtocolError, KeyError, TimeoutError, ConnectionError) as e:
             self.fail(action, f"{type(e).__name__}: {e}")
+        scope = s.scope
         answer = s.watch(check, mark, mid_run)
         last = progress() if progress else None
         while True:
@@ -206,6 +210,19 @@ class Learner:
         name, size = self.expect[self.dataset]["caption"]
         return any(t.startswith(name) and size in t for t in self.s.texts())
 
+    def contradicts(self, kind: str, key: str, value) -> str | None:
+        """What is wrong when the widget shows a value the server set, other than `value`; None when it
+        matches, or when the app set none (the widget then shows what the learner entered)."""
+        w = self.s.by_key(kind, key)
+        if w is None or not w.set_value:
+            return None
+        shown = list(w.raw_value) if kind == "slider" else w.raw_value if kind == "radio" else w.value
+        return None if shown == value else f"{key} shows {shown!r} after it was set to {value!r}"
+
+    def kept(self, kind: str, key: str, value) -> Callable[[Finish], object]:
+        """shown() for a control whose effect is the page's full run: it ran, and kept the value."""
+        return lambda f: self.contradicts(kind, key, value) or True
+
     def smoothing_label(self) -> str:
         return self.s.states[self.s.widget("smoothing").element.slider.id].string_array_value.data[0]
 
@@ -214,8 +231,12 @@ class Learner:
         return None if body is None else int(body.replace(",", ""))
 
     def training(self) -> bool:
+        """Whether the net is training. A page that disables Pause when idle says so with it; then a
+        fragment timer (run_every) or a run in progress (one long run that trains in chunks) does."""
         pause = self.s.by_key("button", "train_pause")
-        return pause is not None and not pause.disabled
+        if pause is not None and pause.disabled:
+            return False
+        return bool(self.s.timers) or self.s.running
 
     # --- browsing ---
 
@@ -261,9 +282,8 @@ class Learner:
         typed = self.s.states.get(getattr(self.s.by_key("text_input", "name"), "id", ""), None)
 
         def shown(f: Finish):
-            w = self.s.by_key("slider", "smoothing")
-            if w is None or list(w.raw_value) != [label]:
-                return None
+            if wrong := self.contradicts("slider", "smoothing", [label]):
+                return wrong
             nll = self.s.metric("Dataset average NLL") or self.s.metric("The dataset's own NLL")
             if nll is not None and nll != expected:
                 return f"dataset NLL {nll} at smoothing {label}, expected {expected}"
@@ -283,9 +303,8 @@ class Learner:
         expected = self.expect[self.dataset]["names"][word]
 
         def shown(f: Finish):
-            w = self.s.by_key("text_input", "name")
-            if w is None or w.value != word:
-                return None
+            if wrong := self.contradicts("text_input", "name", word):
+                return wrong
             nll = self.s.metric("Average NLL")
             if expected is None:  # a character the dataset lacks: the page says so instead of scoring
                 return True if nll is None else f"{word!r} scored {nll} though the dataset lacks a character"
@@ -303,7 +322,7 @@ class Learner:
             if not tables:
                 return None
             got = tables[0].num_rows
-            return True if got == n else (None if f.status != FINISHED else f"{got} samples shown, asked {n}")
+            return True if got == n else f"{got} samples shown, asked {n}"
 
         await self.act("sample count", lambda: self.s.set_value("num_samples", n), shown)
 
@@ -311,8 +330,6 @@ class Learner:
         await self.go(self.rng.choice([p for p in self.s.pages if p != self.s.path]))
 
     def dataset_shown(self, f: Finish):
-        if f.status != FINISHED:
-            return None
         return True if self.caption_ok() else f"the sidebar does not say {self.expect[self.dataset]['caption']}"
 
     async def upload(self) -> None:
@@ -323,16 +340,13 @@ class Learner:
     async def year(self) -> None:
         year = self.rng.choice([y for y in YEARS if y != self.s.states[self.s.widget("year").element.number_input.id]
                                 .int_value])
-        await self.act("year: pick", lambda: self.s.set_value("year", year),
-                       lambda f: True if getattr(self.s.by_key("number_input", "year"), "value", None) == year
-                       else None)
+        await self.act("year: pick", lambda: self.s.set_value("year", year), self.kept("number_input", "year", year))
         await self.think()
         radio = self.s.widget("sex").element.radio
         i = self.rng.randrange(len(radio.options))
         if self.s.states[radio.id].string_value != radio.options[i]:
             await self.act("year: pick", lambda: self.s.set_value("sex", radio.options[i]),
-                           lambda f: True if getattr(self.s.by_key("radio", "sex"), "raw_value", None)
-                           == radio.options[i] else None)
+                           self.kept("radio", "sex", radio.options[i]))
             await self.think()
         self.dataset = f"year {year} {SEX_KEYS[i]}"
         await self.act("year: load", lambda: self.s.click("load_year"), self.dataset_shown)
@@ -435,12 +449,8 @@ class Learner:
         else:  # a new strength redraws the whole page (the net's views depend on it)
             box = self.s.widget("reg").element.number_input
             reg = self.rng.choice([x for x in (0.0, 0.01, 0.1) if x != self.s.states[box.id].double_value])
-
-            def shown(f: Finish):
-                w = self.s.by_key("number_input", "reg")
-                return True if f.status == FINISHED and w is not None and w.value == reg else None
-
-            await self.act("train: settings", lambda: self.s.set_value("reg", reg), shown)
+            await self.act("train: settings", lambda: self.s.set_value("reg", reg),
+                           self.kept("number_input", "reg", reg))
 
     async def onehot(self) -> None:
         """A few steps of the lecture's one-hot loop, then back to the fast method."""

@@ -2,8 +2,9 @@
 
 It does what the frontend does (frontend/app/src/App.tsx, lib/src/WidgetStateManager.ts, connection/):
 - opens the page like a browser: GET the page, /_stcore/health (sets the XSRF cookie), /_stcore/host-config,
-  keeping the cookies per session (a cookie-based sticky upstream sees one browser), then a websocket to
-  /_stcore/stream with the subprotocols ["streamlit", <XSRF token>] and the cookies;
+  keeping the cookies per session from every answer, the websocket's 101 included (a cookie-sticky
+  front sees one browser), then a websocket to /_stcore/stream with the subprotocols
+  ["streamlit", <XSRF token>] and the cookies;
 - sends `BackMsg.rerun_script` with every widget state it holds (set from the deltas on first sight, or
   when the server sets a value; buttons only as a one-off trigger), the fragment of the widget that
   changed, the URL's query string (kept from `page_info_changed`), its cached message hashes and the
@@ -64,11 +65,11 @@ class Wire(asyncio.Protocol):
     more than the framing and inflating themselves."""
 
     def __init__(self, url: str, subprotocols: list[str], origin: str, headers: dict[str, str],
-                 on_message: Callable[[bytes], None]):
+                 on_message: Callable[[bytes], None], on_cookie: Callable[[str], None]):
         self.ws = ClientProtocol(parse_uri(url), origin=Origin(origin), max_size=None,
                                  extensions=enable_client_permessage_deflate(None),  # as Chromium offers it
                                  subprotocols=[Subprotocol(p) for p in subprotocols])
-        self.headers, self.on_message = headers, on_message
+        self.headers, self.on_message, self.on_cookie = headers, on_message, on_cookie
         self.transport: asyncio.Transport | None = None
         self.parts: list[bytes] = []  # a fragmented message's frames so far
         loop = asyncio.get_running_loop()
@@ -86,6 +87,8 @@ class Wire(asyncio.Protocol):
         self.ws.receive_data(data)
         for event in self.ws.events_received():
             if isinstance(event, Response):
+                for value in event.headers.get_all("Set-Cookie"):  # a sticky front may route by it
+                    self.on_cookie(value)
                 if not self.opened.done():
                     if self.ws.handshake_exc is None:
                         self.opened.set_result(None)
@@ -273,7 +276,9 @@ class Session:
         self.cache = MessageCache()
         self.timers: dict[str, tuple[float, asyncio.Task]] = {}  # fragment id -> (interval, task)
         self.requests = 0  # rerun requests sent
+        self.scope = ""  # the fragment the last request (not a timer's) asked to rerun; "" for the page
         self.run: Run | None = None  # the run whose messages are arriving
+        self.running = False  # a run has started and not finished yet
         self.finishes: list[Finish] = []
         self.watches: list[Watch] = []
         self.mid_run_watches = 0  # how many watches want a look after each element
@@ -282,6 +287,10 @@ class Session:
         self.closed = asyncio.Event()
 
     # --- HTTP and the connection ---------------------------------------------------------------------
+
+    def _keep_cookie(self, set_cookie: str) -> None:
+        for name, morsel in SimpleCookie(set_cookie).items():
+            self.cookies[name] = morsel.value
 
     def _cookie_header(self) -> str:
         return "; ".join(f"{k}={v}" for k, v in self.cookies.items())
@@ -296,8 +305,7 @@ class Session:
             r = conn.getresponse()
             data = r.read()
             for value in r.headers.get_all("Set-Cookie") or []:
-                for name, morsel in SimpleCookie(value).items():
-                    self.cookies[name] = morsel.value
+                self._keep_cookie(value)
             return r.status, data
         finally:
             conn.close()
@@ -317,7 +325,8 @@ class Session:
         await self.http("GET", "/_stcore/host-config")
         protocols = ["streamlit", self.cookies.get(XSRF_COOKIE, "PLACEHOLDER_AUTH_TOKEN")]
         wire = Wire(self.base.replace("http", "ws", 1) + "/_stcore/stream", protocols + ([self.resume] if self.resume
-                    else []), self.base, {"Cookie": self._cookie_header(), "User-Agent": USER_AGENT}, self._receive)
+                    else []), self.base, {"Cookie": self._cookie_header(), "User-Agent": USER_AGENT}, self._receive,
+                    self._keep_cookie)
         await asyncio.get_running_loop().create_connection(lambda: wire, self.host, self.port)
         await asyncio.wait_for(asyncio.shield(wire.opened), self.http_timeout)
         self.ws = wire
@@ -351,6 +360,8 @@ class Session:
         mark = self.requests
         self.requests += 1
         self.ws.send(data)
+        if not auto:
+            self.scope = fragment_id
         return mark
 
     def _encode_rerun(self, fragment_id: str, page_hash: str, page_name: str, auto: bool,
@@ -501,6 +512,7 @@ class Session:
             ns = msg.new_session
             fragments = tuple(msg.metadata.run.fragment_ids)
             self.run = Run(msg.metadata.run.script_run_id, fragments, self.requests, time.monotonic())
+            self.running = True
             if not fragments:  # a full run: the browser stops every timer and takes the page from it
                 self._stop_timers()
                 self.page_hash, self.main_hash = ns.page_script_hash, ns.main_script_hash
@@ -562,6 +574,7 @@ class Session:
     def _finished(self, status: int) -> None:
         run = self.run or Run("", (), self.requests, time.monotonic())
         finish = Finish(run, status, time.monotonic())
+        self.running = False
         self.finishes.append(finish)
         if status != EARLY:
             stale = [p for p, n in self.nodes.items()
