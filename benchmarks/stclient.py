@@ -51,8 +51,8 @@ CONTEXT = dict(timezone="UTC", timezone_offset=0, locale="en-US", is_embedded=Fa
 STATEFUL = {"slider", "number_input", "text_input", "text_area", "radio", "selectbox", "checkbox", "file_uploader"}
 TRIGGERS = {"button", "download_button"}  # no state until clicked, then one rerun with the trigger set
 WIDGETS = STATEFUL | TRIGGERS
-FINISHED, EARLY, FRAGMENT = ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_EARLY_FOR_RERUN, \
-    ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY
+FINISHED, EARLY, FRAGMENT = (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_EARLY_FOR_RERUN,
+                             ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY)
 
 
 class ProtocolError(Exception):
@@ -61,8 +61,8 @@ class ProtocolError(Exception):
 
 class Wire(asyncio.Protocol):
     """A websocket: websockets' sans-I/O client protocol on an asyncio transport. Each message is handed
-    to on_message as it arrives, with no future, queue or task per message: for a load client those cost
-    more than the framing and inflating themselves."""
+    to on_message as it arrives, with no future, queue or task per message (websockets' asyncio client
+    spent about a sixth of this client's CPU on them)."""
 
     def __init__(self, url: str, subprotocols: list[str], origin: str, headers: dict[str, str],
                  on_message: Callable[[bytes], None], on_cookie: Callable[[str], None]):
@@ -323,12 +323,17 @@ class Session:
         await self.http("GET", f"/{self.path}", headers={"Accept": "text/html"})
         await self.http("GET", "/_stcore/health")
         await self.http("GET", "/_stcore/host-config")
-        protocols = ["streamlit", self.cookies.get(XSRF_COOKIE, "PLACEHOLDER_AUTH_TOKEN")]
-        wire = Wire(self.base.replace("http", "ws", 1) + "/_stcore/stream", protocols + ([self.resume] if self.resume
-                    else []), self.base, {"Cookie": self._cookie_header(), "User-Agent": USER_AGENT}, self._receive,
-                    self._keep_cookie)
-        await asyncio.get_running_loop().create_connection(lambda: wire, self.host, self.port)
-        await asyncio.wait_for(asyncio.shield(wire.opened), self.http_timeout)
+        # Subprotocols: "streamlit", the XSRF token, and the session to resume if any (the browser's way)
+        protocols = ["streamlit", self.cookies.get(XSRF_COOKIE, "PLACEHOLDER_AUTH_TOKEN")] + [self.resume] * bool(
+            self.resume)
+        wire = Wire(self.base.replace("http", "ws", 1) + "/_stcore/stream", protocols, self.base,
+                    {"Cookie": self._cookie_header(), "User-Agent": USER_AGENT}, self._receive, self._keep_cookie)
+        transport, _ = await asyncio.get_running_loop().create_connection(lambda: wire, self.host, self.port)
+        try:
+            await asyncio.wait_for(asyncio.shield(wire.opened), self.http_timeout)
+        except BaseException:
+            transport.close()
+            raise
         self.ws = wire
         wire.closed.add_done_callback(lambda _: self._lost())
         first = self.watch(lambda f: f if f.status != EARLY else None)
@@ -443,7 +448,8 @@ class Session:
         urls: FileURLs = (await asyncio.wait_for(answer, timeout))[0]
         body, content_type = multipart(file_name, file_name, data, mime)
         target = urlsplit(urls.upload_url).path  # relative to the server, or absolute: the path either way
-        await self.http("PUT", target, body, {"Content-Type": content_type, "X-Xsrftoken": self.cookies[XSRF_COOKIE]})
+        headers = {"Content-Type": content_type, "X-Xsrftoken": self.cookies.get(XSRF_COOKIE, "")}
+        await self.http("PUT", target, body, headers)
         s = WidgetState(id=node.element.file_uploader.id)
         info = s.file_uploader_state_value.uploaded_file_info.add()
         info.name, info.size, info.file_id = file_name, len(data), urls.file_id
@@ -576,7 +582,7 @@ class Session:
         finish = Finish(run, status, time.monotonic())
         self.running = False
         self.finishes.append(finish)
-        if status != EARLY:
+        if status in (FINISHED, FRAGMENT):  # as App.handleScriptFinished: clear what the run did not redraw
             stale = [p for p, n in self.nodes.items()
                      if n.run_id != run.run_id and (not run.fragment_ids or n.fragment_id in run.fragment_ids)]
             for p in stale:
@@ -585,6 +591,7 @@ class Session:
             for wid in [w for w in self.states if w not in shown]:
                 del self.states[wid]
                 self.states_version += 1
+        if status != EARLY:
             self.cache.finished_run(self.max_age, run.fragment_ids)
         self._check_watches(finish, run)
 
