@@ -1,28 +1,29 @@
 """Many learners at once: how many one server holds. Errors, times to effect, server CPU and memory.
 
-    python benchmarks/load.py --mode protocol [--sessions 32] [--seconds 60] [--pace 2] [--trainers 0.25]
-                              [--ttl 10] [--seed 0] [--data PATH] [--url URL --server-pids PID,...] [--json]
-    python benchmarks/load.py --mode browser  [--sessions 8] [--seconds 60] [--data PATH] [--port N] [--pin]
+    python benchmarks/load.py [--sessions 8] [--seconds 60] [--pace 2] [--trainers 0.25] [--ttl 10] [--seed 0]
+                              [--data PATH] [--url URL --server-pids PID,...] [--json]
+    python benchmarks/load.py --mode browser [--sessions 8] [--seconds 60] [--data PATH] [--port N] [--pin]
 
-protocol (the measurement; benchmarks/load_protocol.py): learners that speak Streamlit's own protocol
-(benchmarks/stclient.py) from this one process, each acting at a person's pace, every action checked
-against what the app must show. They cost the machine almost nothing, so what is measured is the server:
-per action p50/p95/max from sending to the script-finished message that shows the effect, errors
-(exceptions, no answer or no effect within 30 s), short or dropped training runs, server CPU per
-script run, this client's CPU as a share of the server's, and the server's memory before, at peak and
-after the sessions have expired. By default it starts the app here with `server.disconnectedSessionTTL`
-= --ttl; with --url it drives a front that is already running on loopback (e.g. nginx before several
-processes; cookies are kept per session, so a cookie-sticky upstream works) and measures the processes
-named by --server-pids (each with its children).
+protocol (the default: the measurement; benchmarks/load_protocol.py): learners that speak Streamlit's
+own protocol (benchmarks/stclient.py) from this one process, each acting at a person's pace, every
+action checked against what the app must show. They cost little CPU (a few % of the server's), so what
+is measured is the server: per action p50/p95/max from sending to the script-finished message that
+shows the effect; errors (exceptions, no answer or no effect within 30 s); short or dropped training
+runs; script runs, server CPU per script run, and this client's CPU as a share of the server's; the
+server's RSS before (warmed up), at its peak (the kernel's VmHWM) and after the sessions have expired,
+then once more after emptying the app's caches, to tell cache memory from the rest. It starts the app
+here with MALLOC_ARENA_MAX=2 (docs/deploy.md) and server.disconnectedSessionTTL = --ttl. With --url it
+drives a front already running on loopback instead (nginx before several processes: cookies are kept
+per session, so a cookie-sticky upstream works; start its processes with the TTL lowered to --ttl) and
+measures the processes named by --server-pids, with their children.
 
 browser (the end-to-end check at 8 sessions; benchmarks/load_browser.py): browser contexts of one
-headless Chromium; the renderers take most of the CPU on a small machine, so it checks the pages work
-under load rather than measuring the server.
+headless Chromium; its renderers take most of the CPU on a small machine, so it checks that the pages
+work under load rather than measuring the server.
 
-The app is started only through tests/server_support.py, on 127.0.0.1, and stopped at the end. Both
-modes warm it up first with one session that opens every page. Memory is the VmRSS of the server
-processes and their children from /proc, sampled every 0.5 s. Bounded: at most 128 protocol or 32 browser
-sessions, at most 600 s of load, and the whole run is cut off if it overruns by 4 minutes.
+The app is started only through tests/server_support.py, on 127.0.0.1, and stopped at the end; both
+modes warm it up first with one session that opens every page. Bounded: at most 128 protocol or 32
+browser sessions, at most 600 s of load, and the whole run is cut off if it overruns by 4 minutes.
 """
 
 import argparse
@@ -423,8 +424,8 @@ def pid_list(text: str) -> list[int]:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--mode", choices=["protocol", "browser"], default="browser",
-                    help="protocol: measure the server; browser: the end-to-end check (default)")
+    ap.add_argument("--mode", choices=["protocol", "browser"], default="protocol",
+                    help="protocol (default): measure the server; browser: the end-to-end check in Chromium")
     ap.add_argument("--sessions", type=int, default=8, help="concurrent sessions (protocol 1..128, browser 1..32)")
     ap.add_argument("--seconds", type=float, default=60, help=f"how long they keep acting (1..{MAX_SECONDS})")
     ap.add_argument("--data", type=Path, help="starting dataset (MAKEMORE_DATA); default: the lecture's "
