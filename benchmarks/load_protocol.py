@@ -384,10 +384,10 @@ class Learner:
         try:
             await self.act(action, lambda: self.s.click("train_start"), self.run_over(before, asked, action),
                            progress=self.steps_done)
-        except ActionFailed as e:
-            outcome = "short" if "short run" in str(e) else "dropped"
-            self.tally.runs.append({"asked": asked, "trained": (self.steps_done() or before) - before,
-                                    "outcome": outcome})
+        except ActionFailed as e:  # the action failed; the run itself may still have trained every step
+            trained = (self.steps_done() or before) - before
+            outcome = "ok" if trained == asked else "short" if "short run" in str(e) else "dropped"
+            self.tally.runs.append({"asked": asked, "trained": trained, "outcome": outcome})
             raise
         self.tally.runs.append({"asked": asked, "trained": asked, "outcome": "ok"})
 

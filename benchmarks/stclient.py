@@ -445,7 +445,10 @@ class Session:
         msg.file_urls_request.file_names.append(file_name)
         msg.file_urls_request.session_id = self.session_id
         self.ws.send(msg.SerializeToString())
-        urls: FileURLs = (await asyncio.wait_for(answer, timeout))[0]
+        try:
+            urls: FileURLs = (await asyncio.wait_for(answer, timeout))[0]
+        except TimeoutError:
+            raise ProtocolError(f"no answer to the file URL request in {timeout:g} s") from None
         body, content_type = multipart(file_name, file_name, data, mime)
         target = urlsplit(urls.upload_url).path  # relative to the server, or absolute: the path either way
         headers = {"Content-Type": content_type, "X-Xsrftoken": self.cookies.get(XSRF_COOKIE, "")}
