@@ -1,117 +1,58 @@
-"""Many learners at once: N browser sessions against one server; errors, settle times and memory.
+"""Many learners at once: how many one server holds. Errors, times to effect, server CPU and memory.
 
-    python benchmarks/load.py [--sessions 8] [--seconds 60] [--data PATH] [--port N] [--pin] [--json]
+    python benchmarks/load.py [--sessions 8] [--seconds 60] [--pace 2] [--trainers 0.25] [--ttl 10] [--seed 0]
+                              [--data PATH] [--url URL --server-pids PID,...] [--json]
+    python benchmarks/load.py --mode browser [--sessions 8] [--seconds 60] [--data PATH] [--port N] [--pin]
 
-Starts `streamlit run app.py` on 127.0.0.1 (loopback only), warms it up with one session that opens
-every page (imports, caches), then drives N browser contexts of one headless Chromium at once. Each
-session loops like a learner: move the sidebar's smoothing with the keyboard, open Sampling and
-change the number of names, open Loss and type a name, open the Neural net and press One step or
-Start, back Home. Pages that do not exist are skipped.
+protocol (the default: the measurement; benchmarks/load_protocol.py): learners that speak Streamlit's
+own protocol (benchmarks/stclient.py) from this one process, each acting at a person's pace, every
+action checked against what the app must show. They cost little CPU (a few % of the server's), so what
+is measured is the server: per action p50/p95/max from sending to the script-finished message that
+shows the effect; errors (exceptions, no answer or no effect within 30 s); short or dropped training
+runs; script runs, server CPU per script run, and this client's CPU as a share of the server's; the
+server's RSS before (warmed up), at its peak (the kernel's VmHWM) and after the sessions have expired,
+then once more after emptying the app's caches, to tell cache memory from the rest. It starts the app
+here with MALLOC_ARENA_MAX=2 (docs/deploy.md) and server.disconnectedSessionTTL = --ttl. With --url it
+drives a front already running on loopback instead (nginx before several processes: cookies are kept
+per session, so a cookie-sticky upstream works; start its processes with the TTL lowered to --ttl) and
+measures the processes named by --server-pids, with their children.
 
-Each input is timed two ways:
-- settle: from the keypress or click to the page settling (the rerun it started has finished, no
-  skeleton left; after Start, the training has finished) — what a learner waits for;
-- server: from the rerun request leaving the browser to the script-finished message arriving, with
-  Chromium's own network timestamps (CDP) — the server's share, apart from the page's rendering.
-Errors: tracebacks on the page (stException), JavaScript page errors, inputs not settled in 30 s.
+browser (the end-to-end check at 8 sessions; benchmarks/load_browser.py): browser contexts of one
+headless Chromium; its renderers take most of the CPU on a small machine, so it checks that the pages
+work under load rather than measuring the server.
 
-The server's RSS (its process and any children, VmRSS from /proc) is read after start, after the
-warm-up ("before"), every 0.5 s during the load ("peak") and 15 s after the sessions close
-("after"); the CPU time used by the server and by the clients (browsers, driver) is reported to show
-which side the cores were busy with. `--pin` puts the server on the first core and the browsers on
-the others, as if the learners had their own machines. Bounded: at most 32 sessions and 600 s;
-stops by itself and stops its server.
+The app is started only through tests/server_support.py, on 127.0.0.1, and stopped at the end; both
+modes warm it up first with one session that opens every page. Bounded: at most 128 protocol or 32
+browser sessions, at most 600 s of load, and the whole run is cut off if it overruns by 4 minutes.
 """
 
 import argparse
 import asyncio
-import base64
 import json
 import os
-import random
-import socket
 import statistics
-import subprocess
 import sys
 import threading
 import time
-import urllib.request
-from dataclasses import dataclass, field
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-
-from playwright.async_api import Error as PlaywrightError
-from playwright.async_api import async_playwright
-from streamlit.proto.BackMsg_pb2 import BackMsg
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
-from browser_support import CHROMIUM, CHROMIUM_FLAGS  # noqa: E402  the tests' browser setup, shared
+import server_support  # noqa: E402  the one launcher for the app
 
-SERVER_ARGS = [
-    "--server.headless",
-    "true",
-    "--server.address",
-    "127.0.0.1",
-    "--browser.gatherUsageStats",
-    "false",
-    "--server.fileWatcherType",
-    "none",
-]
-MAX_SESSIONS, MAX_SECONDS = 32, 600
-ACTION_TIMEOUT = 30_000  # ms before an input counts as hung
-LOAD_TIMEOUT = 120_000  # ms for a first load (a cold server imports torch first)
+LECTURE_DATA = ROOT.parent / "shared" / "data" / "names.txt"
+MAX_SESSIONS = {"protocol": 128, "browser": 32}
+MAX_SECONDS = 600
+OVERRUN = 240.0  # s past the planned end before a run is cut off
 SAMPLE_EVERY = 0.5  # s between RSS and CPU samples
-AFTER_WAIT = 15.0  # s between closing the sessions and the "after" reading
-TARGETS = {"errors": 0, "p95_s": 1.0, "memory_after_vs_before": 1.20}
-# Alternate rounds draw from different ranges, so every input changes something and reruns.
-NAMES = (["emma", "olivia", "zoe", "kai", "mia"], ["noah", "ava", "liam", "sofia", "ethan"])
-NUM_NAMES = ((5, 25), (26, 50))
-
-SETTLED_JS = """(training) => document.querySelector("[data-testid='stApp'][data-test-connection-state='CONNECTED']")
-  && document.querySelector("[data-test-script-state='notRunning']") !== null
-  && document.querySelector("[data-testid='stSkeleton']") === null
-  && !(training && document.querySelector(".st-key-train_start button:disabled") !== null)"""
-STATE_JS = """() => {
-  const app = document.querySelector("[data-testid='stApp']");
-  return `script ${app?.getAttribute('data-test-script-state')}, `
-    + `connection ${app?.getAttribute('data-test-connection-state')}, `
-    + `skeletons ${document.querySelectorAll("[data-testid='stSkeleton']").length}`;
-}"""
+BROWSER_AFTER_WAIT = 15.0  # s between closing the browsers and the "after" reading
+TARGETS = {"errors": 0, "p95_s": 1.0, "memory_after_vs_before": 1.20, "client_cpu_share": 0.05}
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
-# --- the server: start, memory, CPU ----------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(port: int, data: Path | None) -> subprocess.Popen:
-    env = {**os.environ, "MAKEMORE_DATA": str(data)} if data else dict(os.environ)
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", *SERVER_ARGS, "--server.port", str(port)]
-    return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
-def wait_healthy(url: str, server: subprocess.Popen, timeout: float = 90.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and server.poll() is None:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError("the streamlit server did not start")
-
-
-def stop_server(server: subprocess.Popen) -> None:
-    server.terminate()
-    try:
-        server.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        server.kill()
+# --- the server's processes: memory and CPU from /proc ----------------------------------------------
 
 
 def tree(pid: int) -> list[int]:
@@ -128,15 +69,42 @@ def tree(pid: int) -> list[int]:
     return found
 
 
-def rss_mib(pid: int) -> float:
-    """Resident memory of a process and all its descendants (VmRSS from /proc), MiB."""
+def trees(pids: list[int]) -> set[int]:
+    return {p for root in pids for p in tree(root)}
+
+
+def rss_mib(pids: list[int]) -> float:
+    """Resident memory of some processes and all their descendants (VmRSS from /proc), MiB."""
     total = 0
-    for p in tree(pid):
+    for p in trees(pids):
         try:
             status = Path(f"/proc/{p}/status").read_text()
         except OSError:
             continue
         total += next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0)
+    return total / 1024
+
+
+def reset_peaks(pids: list[int]) -> bool:
+    """Reset the kernel's peak-RSS mark (VmHWM) of these processes; False where not allowed."""
+    try:
+        for p in trees(pids):
+            Path(f"/proc/{p}/clear_refs").write_text("5")
+    except OSError:
+        return False
+    return True
+
+
+def peak_mib(pids: list[int]) -> float:
+    """The sum of the processes' peak RSS (VmHWM) since the last reset, MiB: exact for one process, an
+    upper bound for several (their peaks need not coincide)."""
+    total = 0
+    for p in trees(pids):
+        try:
+            status = Path(f"/proc/{p}/status").read_text()
+        except OSError:
+            continue
+        total += next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:")), 0)
     return total / 1024
 
 
@@ -150,226 +118,37 @@ def cpu_s(pid: int) -> float:
 
 
 class Sampler(threading.Thread):
-    """Every SAMPLE_EVERY s until stopped: the server's RSS (keeps the peak), and the CPU time of every
-    process of this run: the server, and the clients (this script, Playwright's driver, Chromium)."""
+    """Every SAMPLE_EVERY s until stopped: the servers' RSS (keeps the peak), and with `every_cpu` the CPU
+    time of every process involved: the servers' trees, and this script's (with any browser it started),
+    so that processes which exit meanwhile still count. Without it, CPU is read at start and stop only,
+    which keeps this sampling thread's own cost out of a light client's figure."""
 
-    def __init__(self, server_pid: int):
+    def __init__(self, server_roots: list[int], every_cpu: bool = True):
         super().__init__(daemon=True)
-        self.server_pid, self.peak, self.stopped = server_pid, 0.0, threading.Event()
+        self.roots, self.peak, self.stopped, self.every_cpu = server_roots, 0.0, threading.Event(), every_cpu
+        self.server_pids = trees(server_roots)
         self.start_cpu = self.cpu = self.sample_cpu()
-        self.server_pids = set(tree(server_pid))
 
-    @staticmethod
-    def sample_cpu() -> dict[int, float]:
-        return {p: cpu_s(p) for p in tree(os.getpid())}
+    def sample_cpu(self) -> dict[int, float]:
+        return {p: cpu_s(p) for p in set(tree(os.getpid())) | trees(self.roots)}
 
     def run(self) -> None:
         while not self.stopped.is_set():
-            self.peak = max(self.peak, rss_mib(self.server_pid))
-            self.server_pids.update(tree(self.server_pid))
-            self.cpu = {**self.cpu, **self.sample_cpu()}  # an exited Chromium process keeps its last value
+            self.peak = max(self.peak, rss_mib(self.roots))
+            if self.every_cpu:
+                self.server_pids |= trees(self.roots)
+                self.cpu = {**self.cpu, **self.sample_cpu()}  # an exited process keeps its last value
             self.stopped.wait(SAMPLE_EVERY)
+
+    def stop(self) -> None:
+        self.cpu = {**self.cpu, **self.sample_cpu()}
+        self.stopped.set()
+        self.join()
 
     def cpu_used(self) -> dict[str, float]:
         used = {p: t - self.start_cpu.get(p, 0.0) for p, t in self.cpu.items()}
         server = sum(t for p, t in used.items() if p in self.server_pids)
         return {"server_s": server, "clients_s": sum(used.values()) - server}
-
-
-# --- one learner ----------------------------------------------------------------------------------
-
-
-@dataclass
-class Tally:
-    """What every session saw: settle and server times per input kind, and the errors."""
-
-    times: dict[str, list[float]] = field(default_factory=dict)
-    server: dict[str, list[float]] = field(default_factory=dict)
-    errors: list[str] = field(default_factory=list)
-    script_runs: int = 0  # script-finished messages seen, fragment runs included
-
-    def add(self, kind: str, seconds: float, server: float | None = None) -> None:
-        self.times.setdefault(kind, []).append(seconds)
-        if server is not None:
-            self.server.setdefault(kind, []).append(server)
-
-
-class Wire:
-    """The session's websocket as Chromium's network layer saw it, with the browser's own timestamps:
-    rerun requests going out, script-finished messages coming back."""
-
-    def __init__(self):
-        self.reruns: list[float] = []
-        self.finished: list[float] = []
-        self.arrived = asyncio.Event()
-
-    @staticmethod
-    def kind(event: dict, msg_class) -> str | None:
-        frame = event["response"]
-        if frame["opcode"] != 2:  # Streamlit's messages are binary protobuf frames
-            return None
-        msg = msg_class()
-        msg.ParseFromString(base64.b64decode(frame["payloadData"]))
-        return msg.WhichOneof("type")
-
-    def on_sent(self, event: dict) -> None:
-        if self.kind(event, BackMsg) == "rerun_script":
-            self.reruns.append(event["timestamp"])
-
-    def on_received(self, event: dict) -> None:
-        if self.kind(event, ForwardMsg) == "script_finished":
-            self.finished.append(event["timestamp"])
-            self.arrived.set()
-
-    async def attach(self, context, page) -> None:
-        cdp = await context.new_cdp_session(page)
-        cdp.on("Network.webSocketFrameSent", self.on_sent)
-        cdp.on("Network.webSocketFrameReceived", self.on_received)
-        await cdp.send("Network.enable")
-
-    def mark(self) -> tuple[int, int]:
-        return len(self.reruns), len(self.finished)
-
-    async def finished_after(self, mark: tuple[int, int], timeout: float) -> None:
-        """Wait for a script-finished message after `mark` (raises TimeoutError)."""
-        async with asyncio.timeout(timeout):
-            while len(self.finished) <= mark[1]:
-                self.arrived.clear()
-                await self.arrived.wait()
-
-    def since(self, mark: tuple[int, int]) -> float | None:
-        """From the first rerun request after `mark` to the last script finished."""
-        reruns, finished = self.reruns[mark[0] :], self.finished[mark[1] :]
-        return finished[-1] - reruns[0] if reruns and finished else None
-
-
-class StuckError(Exception):
-    """An input whose page did not settle in time."""
-
-
-async def settle(page, timeout_ms: float, training: bool = False) -> None:
-    await page.wait_for_function(SETTLED_JS, arg=training, timeout=timeout_ms, polling=50)
-
-
-async def timed(page, tally: Tally, kind: str, do, training: bool = False) -> None:
-    """Do one input; record the time until the run it started has finished and the page has settled.
-
-    The run's end is the script-finished message on the wire: a fast run can start and finish
-    between two frames, so the page's own script-state attribute may never show it running.
-    """
-    mark = page.wire.mark()
-    t0 = time.perf_counter()
-    await do()
-    try:
-        await page.wire.finished_after(mark, ACTION_TIMEOUT / 1000)
-        await settle(page, ACTION_TIMEOUT, training)
-    except (TimeoutError, PlaywrightError) as e:
-        state = await page.evaluate(STATE_JS)
-        raise StuckError(f"{kind}: not settled in {ACTION_TIMEOUT / 1000:.0f} s ({state})") from e
-    tally.add(kind, time.perf_counter() - t0, page.wire.since(mark))
-    if await page.get_by_test_id("stException").count():
-        tally.errors.append(f"a traceback after: {kind}")
-
-
-async def open_page(page, tally: Tally, link: str) -> bool:
-    """Click the sidebar's link to a page; False when this app has no such page."""
-    a = page.locator(f"[data-testid='stSidebar'] a[href='{link}']")
-    if not await a.count():
-        return False
-    await timed(page, tally, f"open {link or 'Home'}", a.click)
-    return True
-
-
-async def fill(box, value: str) -> None:
-    await box.fill(value)
-    await box.press("Enter")
-
-
-async def one_round(page, tally: Tally, rng: random.Random, n: int) -> None:
-    """One learner's round over the pages; odd and even rounds move the controls opposite ways."""
-    slider = page.locator(".st-key-smoothing").get_by_role("slider")
-    await slider.focus()
-    await timed(page, tally, "smoothing (keyboard)", lambda: slider.press("ArrowRight" if n % 2 else "ArrowLeft"))
-    if await open_page(page, tally, "Sampling"):
-        box = page.locator(".st-key-num_samples input")
-        await timed(page, tally, "number of names", lambda: fill(box, str(rng.randint(*NUM_NAMES[n % 2]))))
-    if await open_page(page, tally, "Loss"):
-        box = page.locator(".st-key-name input")
-        await timed(page, tally, "type a name", lambda: fill(box, rng.choice(NAMES[n % 2])))
-    if await open_page(page, tally, "Neural_net"):
-        if n % 2:
-            await timed(page, tally, "train: one step", page.locator(".st-key-train_step button").click)
-        else:
-            start = page.locator(".st-key-train_start button").click
-            await timed(page, tally, "train: start, to the end", start, training=True)
-    await open_page(page, tally, "")
-
-
-async def first_load(page, url: str) -> None:
-    """Open the app and wait for its first run (no rerun to count yet: the page starts running)."""
-    await page.goto(url)
-    await page.locator(".st-key-smoothing").get_by_role("slider").wait_for(state="attached", timeout=LOAD_TIMEOUT)
-    await settle(page, LOAD_TIMEOUT)
-
-
-class Clock:
-    """The load's time starts when every session has loaded the app (first loads queue on a cold start)."""
-
-    def __init__(self, sessions: int, seconds: float):
-        self.waiting, self.seconds, self.deadline = sessions, seconds, 0.0
-        self.go = asyncio.Event()
-
-    async def loaded(self) -> None:
-        self.waiting -= 1
-        if self.waiting == 0:
-            self.deadline = time.monotonic() + self.seconds
-            self.go.set()
-        await self.go.wait()
-
-
-async def learner(browser, url: str, clock: Clock, min_rounds: int, seed: int, tally: Tally) -> int:
-    """One browser context doing rounds until the deadline (and at least min_rounds); returns rounds done."""
-    context = await browser.new_context(viewport={"width": 1440, "height": 1000})
-    page = await context.new_page()
-    page.wire = Wire()
-    await page.wire.attach(context, page)
-    page.on("pageerror", lambda e: tally.errors.append(f"page error: {e}"))
-    rng, rounds = random.Random(seed), 0
-    try:
-        t0 = time.perf_counter()
-        await first_load(page, url)
-        tally.add("first load", time.perf_counter() - t0)
-        await clock.loaded()
-        while rounds < min_rounds or time.monotonic() < clock.deadline:
-            try:
-                await one_round(page, tally, rng, rounds)
-                rounds += 1
-            except (PlaywrightError, StuckError) as e:  # count it, start over from Home
-                tally.errors.append(f"{type(e).__name__}: {str(e).splitlines()[0][:300]}")
-                await first_load(page, url)
-    except PlaywrightError as e:
-        tally.errors.append(f"session lost: {type(e).__name__}: {str(e).splitlines()[0][:300]}")
-        if not clock.go.is_set():
-            await clock.loaded()
-    finally:
-        tally.script_runs += len(page.wire.finished)
-        await context.close()
-    return rounds
-
-
-async def drive(url: str, sessions: int, seconds: float, tally: Tally, min_rounds: int = 0) -> int:
-    async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
-        try:
-            clock = Clock(sessions, seconds)
-            learners = (learner(browser, url, clock, min_rounds, i, tally) for i in range(sessions))
-            rounds = await asyncio.gather(*learners)
-        finally:
-            await browser.close()
-    return sum(rounds)
-
-
-# --- the run ------------------------------------------------------------------------------------
 
 
 def summary(xs: list[float]) -> dict | None:
@@ -379,41 +158,211 @@ def summary(xs: list[float]) -> dict | None:
     return {"n": len(xs), "p50_s": q[49], "p95_s": q[94], "max_s": max(xs)}
 
 
-def measure(sessions: int, seconds: float, data: Path | None, port: int, pin: bool) -> dict:
-    url = f"http://127.0.0.1:{port}"
-    cpus = sorted(os.sched_getaffinity(0))
-    server = start_server(port, data)
-    if pin:  # the server on one core; this script and the browsers it starts (children inherit) on the rest
-        os.sched_setaffinity(server.pid, cpus[:1])
-        os.sched_setaffinity(0, cpus[1:])
-    try:
-        wait_healthy(url, server)
-        started = rss_mib(server.pid)
-        warm = Tally()
-        asyncio.run(drive(url, 1, 0, warm, min_rounds=2))  # every page; both One step and Start
-        time.sleep(5)
-        before = rss_mib(server.pid)
-        sampler = Sampler(server.pid)
+def verdict(ok: bool, target: str) -> str:
+    return f"[{'ok' if ok else 'MISSED'}: target {target}]"
+
+
+def seconds_cells(s: dict | None) -> str:
+    return f"{s['p50_s']:6.2f} {s['p95_s']:6.2f} {s['max_s']:6.2f}" if s else f"{'-':>6} {'-':>6} {'-':>6}"
+
+
+def loads(xs) -> str:
+    return " ".join(f"{x:.2f}" for x in xs)
+
+
+# --- protocol mode --------------------------------------------------------------------------------
+
+
+def measure_protocol(args) -> dict:
+    import load_protocol as lp  # only this mode needs websockets and pyarrow
+
+    uploads = lp.upload_lists(args.data, args.seed)
+    with ThreadPoolExecutor(1) as pool:
+        expecting = pool.submit(lp.expectations, ROOT, args.data, uploads)  # meanwhile the server starts
+        server = None
+        if args.url:
+            url, roots = args.url.rstrip("/"), args.server_pids
+        else:
+            env = {"MALLOC_ARENA_MAX": str(args.malloc_arena_max)} if args.malloc_arena_max else {}
+            server = server_support.start(args.data, env=env, args=("--server.disconnectedSessionTTL", str(args.ttl)))
+            url, roots = server.url, [server.proc.pid]
+        try:
+            expect = expecting.result()
+            return run_protocol(args, lp, url, roots, expect, uploads, server is not None)
+        finally:
+            if server is not None:
+                server_support.stop(server.proc)
+
+
+def run_protocol(args, lp, url: str, roots: list[int], expect: dict, uploads: dict, own: bool) -> dict:
+    def expire(old_sessions: list[str]) -> bool:
+        """Wait out the TTL, then visit asking for old sessions back: True when none was still there.
+        The server drops expired sessions on its next session-storage write (a visit's closing)."""
+        time.sleep(args.ttl + 1)
+        visits = old_sessions[:1 if own else 2 * len(roots)]  # behind a front, visits may reach other processes
+        expired = all([asyncio.run(lp.touch(url, old)) for old in visits])
+        time.sleep(2)
+        return expired
+
+    started = rss_mib(roots)
+    warm = lp.Tally()
+    warm_session = asyncio.run(asyncio.wait_for(lp.warm_up(url, expect, uploads, warm), OVERRUN))
+    expire([warm_session])
+    before = rss_mib(roots)
+    # The peak comes from the kernel's high-water mark, so no sampling thread adds to this client's CPU;
+    # where it cannot be reset, a sampler reads RSS every SAMPLE_EVERY s instead.
+    sampler = None if reset_peaks(roots) else Sampler(roots, every_cpu=False)
+    if sampler:
         sampler.start()
-        tally = Tally()
+    load_before = os.getloadavg()
+    tally = lp.Tally()
+    server0, client0, t0 = sum(map(cpu_s, trees(roots))), time.process_time(), time.monotonic()
+    phases = asyncio.run(asyncio.wait_for(
+        lp.drive(url, args.sessions, args.seconds, args.trainers, args.pace, expect, uploads, args.seed, tally),
+        args.seconds + OVERRUN))
+    client_s, wall = time.process_time() - client0, time.monotonic() - t0
+    server_s = sum(map(cpu_s, trees(roots))) - server0
+    load_after = os.getloadavg()
+    if sampler:
+        sampler.stop()
+    peak = sampler.peak if sampler else peak_mib(roots)  # read before the sessions expire
+    expired = expire(phases["session_ids"])
+    after = rss_mib(roots)
+    cleared = None
+    if own:  # what the caches hold, apart from the sessions: never done to a front someone else runs
+        asyncio.run(lp.touch(url, "", clear_caches=True))
+        time.sleep(2)
+        cleared = rss_mib(roots)
+    actions = {k: v for k, v in tally.times.items() if k != "first load"}
+    return {
+        "mode": "protocol",
+        "sessions": args.sessions,
+        "trainers": phases["trainers"],
+        "seconds": args.seconds,
+        "pace_s": args.pace,
+        "wall_s": wall,
+        "live_s": phases["end"] - phases["live"],
+        "cpus": len(os.sched_getaffinity(0)),
+        "server": ("one process started here" + (f" with MALLOC_ARENA_MAX={args.malloc_arena_max}"
+                                                   if args.malloc_arena_max else "")
+                   if own else f"{len(roots)} process(es) behind {url}"),
+        "data": str(args.data),
+        "ttl_s": args.ttl,
+        "load_average": {"before": load_before, "after": load_after},
+        "actions": sum(map(len, actions.values())),
+        "errors": len(tally.errors),
+        "errors_by_kind": count_errors(tally.errors),
+        "error_samples": sorted({f"{a}: {w}" for a, w in tally.errors})[:12],
+        "warm_up_errors": [f"{a}: {w}" for a, w in warm.errors],
+        "training_runs": {o: sum(r["outcome"] == o for r in tally.runs) for o in ("ok", "short", "dropped")},
+        "short_or_dropped": [r for r in tally.runs if r["outcome"] != "ok"],
+        "all_actions": summary([t for ts in actions.values() for t in ts]),
+        "by_action": {k: summary(v) for k, v in sorted(tally.times.items())},
+        "script_runs": tally.finishes,
+        "script_runs_early": tally.early,
+        "script_runs_per_s": tally.finishes / wall,
+        "cpu_s": {"server": server_s, "client": client_s},
+        "server_cores": server_s / wall,
+        "server_cpu_per_run_ms": 1000 * server_s / max(tally.finishes, 1),
+        "client_cpu_share": client_s / server_s if server_s else None,
+        "rss_mib": {"started": started, "before": before, "peak": max(peak, before), "after": after,
+                    "after_caches_cleared": cleared},
+        "sessions_expired": expired,
+    }
+
+
+def count_errors(errors: list[tuple[str, str]]) -> dict[str, int]:
+    kinds: dict[str, int] = {}
+    for _, what in errors:
+        kind = next((k for k in ("no answer", "effect not seen", "exception", "short run", "connection")
+                     if k in what), "other")
+        kinds[kind] = kinds.get(kind, 0) + 1
+    return kinds
+
+
+def report_protocol(r: dict) -> str:
+    m, cpu, share = r["rss_mib"], r["cpu_s"], r["client_cpu_share"]
+    ratio = m["after"] / m["before"]
+    runs = r["training_runs"]
+    bad_runs = runs["short"] + runs["dropped"]
+    p95 = r["all_actions"]["p95_s"] if r["all_actions"] else float("inf")
+    client = "- (no server CPU measured)" if share is None else (
+        f"{100 * share:.1f}% of the server's   " + verdict(share < TARGETS["client_cpu_share"], "< 5%"))
+    lines = [
+        f"protocol mode: {r['sessions']} sessions ({r['trainers']} training) for {r['seconds']:g} s at a "
+        f"{r['pace_s']:g} s pace ({r['live_s']:.0f} s of actions, {r['wall_s']:.0f} s with loading and closing)",
+        f"  server                {r['server']}, {r['cpus']} CPUs, sessions expire {r['ttl_s']} s after closing",
+        f"  data                  {r['data']}",
+        f"  load average (1/5/15) {loads(r['load_average']['before'])} before, {loads(r['load_average']['after'])}"
+        " after (the machine is shared)",
+        f"  actions / errors      {r['actions']} / {r['errors']}   {verdict(r['errors'] == 0, '0')}",
+        *(f"      {n} {k}" for k, n in r["errors_by_kind"].items()),
+        *(f"      e.g. {e}" for e in r["error_samples"]),
+        f"  training runs         {runs['ok']} ok, {runs['short']} short, {runs['dropped']} dropped   "
+        + verdict(bad_runs == 0, "0 short or dropped"),
+        *(f"      asked {x['asked']}, trained {x['trained']}: {x['outcome']}" for x in r["short_or_dropped"][:8]),
+        f"  time to effect        p95 of all actions {p95:.2f} s   {verdict(p95 <= TARGETS['p95_s'], '<= 1 s')}",
+        f"    {'action':<30}{'n':>5}    p50    p95    max (s)",
+        *(f"    {k:<30}{v['n']:5d} {seconds_cells(v)}" for k, v in r["by_action"].items()),
+        "    (→ done: to the end of a training run, the training itself included)",
+        f"  script runs           {r['script_runs']} = {r['script_runs_per_s']:.1f} a second "
+        f"({r['script_runs_early']} ended early for a rerun)",
+        f"  server CPU            {cpu['server']:.1f} s = {r['server_cores']:.2f} of a core; "
+        f"{r['server_cpu_per_run_ms']:.0f} ms per script run",
+        f"  client CPU            {cpu['client']:.1f} s = {client}",
+        f"  server RSS (MiB)      started {m['started']:.0f}, before {m['before']:.0f} (warmed up, its session "
+        f"expired), peak {m['peak']:.0f}, after {m['after']:.0f} (sessions expired)",
+        f"  after / before        {ratio:.2f}   " + verdict(ratio <= TARGETS["memory_after_vs_before"], "<= 1.20")
+        + ("" if r["sessions_expired"] else "  (a session asked back after the TTL was still there)"),
+    ]
+    if m["after_caches_cleared"] is not None:
+        lines.append(f"  then caches cleared   {m['after_caches_cleared']:.0f} MiB (st.cache_data and cache_resource "
+                     "emptied: what remains is not the caches')")
+    if r["warm_up_errors"]:
+        lines.append(f"  warm-up errors        {'; '.join(r['warm_up_errors'][:4])}")
+    return "\n".join(lines)
+
+
+# --- browser mode ---------------------------------------------------------------------------------
+
+
+def measure_browser(args) -> dict:
+    import load_browser as lb  # only this mode needs playwright and Chromium
+
+    cpus = sorted(os.sched_getaffinity(0))
+    server = server_support.start(args.data, port=args.port or None)
+    if args.pin:  # the server on one core; this script and the browsers it starts (children inherit) on the rest
+        os.sched_setaffinity(server.proc.pid, cpus[:1])
+        os.sched_setaffinity(0, cpus[1:])
+    roots = [server.proc.pid]
+    try:
+        started = rss_mib(roots)
+        warm = lb.Tally()
+        asyncio.run(lb.drive(server.url, 1, 0, warm, min_rounds=2))  # every page; both One step and Start
+        time.sleep(5)
+        before = rss_mib(roots)
+        sampler = Sampler(roots)
+        sampler.start()
+        tally = lb.Tally()
         t0 = time.monotonic()
-        rounds = asyncio.run(drive(url, sessions, seconds, tally))
+        rounds = asyncio.run(asyncio.wait_for(lb.drive(server.url, args.sessions, args.seconds, tally),
+                                              args.seconds + OVERRUN))
         wall = time.monotonic() - t0
-        time.sleep(AFTER_WAIT)
-        sampler.stopped.set()
-        sampler.join()
-        after = rss_mib(server.pid)
+        time.sleep(BROWSER_AFTER_WAIT)
+        sampler.stop()
+        after = rss_mib(roots)
     finally:
-        stop_server(server)
+        server_support.stop(server.proc)
     inputs = {k: v for k, v in tally.times.items() if k != "first load"}
     return {
-        "sessions": sessions,
-        "seconds": seconds,
+        "mode": "browser",
+        "sessions": args.sessions,
+        "seconds": args.seconds,
         "wall_s": wall,
         "cpus": len(cpus),
-        "pinned": pin,
+        "pinned": args.pin,
         "load_average": os.getloadavg(),
-        "data": str(data) if data else "bundled data/names.txt",
+        "data": str(args.data),
         "rounds": rounds,
         "inputs": sum(map(len, inputs.values())),
         "errors": len(tally.errors),
@@ -431,26 +380,19 @@ def measure(sessions: int, seconds: float, data: Path | None, port: int, pin: bo
     }
 
 
-def verdict(ok: bool, target: str) -> str:
-    return f"[{'ok' if ok else 'MISSED'}: target {target}]"
-
-
-def seconds_cells(s: dict | None) -> str:
-    return f"{s['p50_s']:6.2f} {s['p95_s']:6.2f} {s['max_s']:6.2f}" if s else f"{'-':>6} {'-':>6} {'-':>6}"
-
-
 def p50_p95(s: dict | None) -> str:
     return f"{s['p50_s']:.2f} s / {s['p95_s']:.2f} s" if s else "no inputs"
 
 
-def report(r: dict) -> str:
+def report_browser(r: dict) -> str:
     s, srv, m, cpu = r["settle"], r["server"], r["rss_mib"], r["cpu_s"]
     ratio = m["after"] / m["before"]
     pinned = ", server pinned to one, browsers on the rest" if r["pinned"] else ""
     lines = [
-        f"{r['sessions']} sessions for {r['seconds']:g} s ({r['wall_s']:.0f} s wall, {r['cpus']} CPUs{pinned})",
+        f"browser mode: {r['sessions']} sessions for {r['seconds']:g} s ({r['wall_s']:.0f} s wall, "
+        f"{r['cpus']} CPUs{pinned})",
         f"  data                  {r['data']}",
-        f"  load average at end   {' '.join(f'{x:.1f}' for x in r['load_average'])} (the machine is shared)",
+        f"  load average at end   {loads(r['load_average'])} (the machine is shared)",
         f"  rounds / inputs       {r['rounds']} / {r['inputs']}",
         f"  errors                {r['errors']}   {verdict(r['errors'] == TARGETS['errors'], '0')}",
         *(f"      {e}" for e in r["error_samples"]),
@@ -467,30 +409,68 @@ def report(r: dict) -> str:
         f"  server CPU per run    {1000 * cpu['server_s'] / max(r['script_runs'], 1):.0f} ms "
         + f"({r['script_runs']} script runs, fragments included; one core's worth at most: the GIL)",
         f"  server RSS (MiB)      started {m['started']:.0f}, before {m['before']:.0f} (warmed up), "
-        + f"peak {m['peak']:.0f}, after {m['after']:.0f} ({AFTER_WAIT:g} s after closing)",
+        + f"peak {m['peak']:.0f}, after {m['after']:.0f} ({BROWSER_AFTER_WAIT:g} s after closing)",
         f"  after / before        {ratio:.2f}   " + verdict(ratio <= TARGETS["memory_after_vs_before"], "<= 1.20"),
     ]
     return "\n".join(lines)
 
 
+# --- the command line -----------------------------------------------------------------------------
+
+
+def pid_list(text: str) -> list[int]:
+    return [int(p) for p in text.split(",") if p.strip()]
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--sessions", type=int, default=8, help=f"concurrent browser sessions (1..{MAX_SESSIONS})")
-    ap.add_argument("--seconds", type=float, default=60, help=f"how long they keep going (1..{MAX_SECONDS})")
-    ap.add_argument("--data", type=Path, help="starting dataset (MAKEMORE_DATA); default: the bundled one")
-    ap.add_argument("--port", type=int, default=0, help="server port on 127.0.0.1; default: a free one")
-    ap.add_argument("--pin", action="store_true", help="server on the first core, browsers on the others")
+    ap.add_argument("--mode", choices=["protocol", "browser"], default="protocol",
+                    help="protocol (default): measure the server; browser: the end-to-end check in Chromium")
+    ap.add_argument("--sessions", type=int, default=8, help="concurrent sessions (protocol 1..128, browser 1..32)")
+    ap.add_argument("--seconds", type=float, default=60, help=f"how long they keep acting (1..{MAX_SECONDS})")
+    ap.add_argument("--data", type=Path, help="starting dataset (MAKEMORE_DATA); default: the lecture's "
+                    "../shared/data/names.txt, else the bundled one")
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
+    p = ap.add_argument_group("protocol mode")
+    p.add_argument("--pace", type=float, default=2.0, help="seconds between a learner's actions, +-50%% (0.2..30)")
+    p.add_argument("--trainers", type=float, default=0.25, help="share of sessions that train the net (0..1)")
+    p.add_argument("--ttl", type=int, default=10, help="server.disconnectedSessionTTL for the run, s (1..300)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the learners' choices")
+    p.add_argument("--malloc-arena-max", type=int, default=2, help="MALLOC_ARENA_MAX for the server started "
+                   "here, as docs/deploy.md advises (0: leave it unset)")
+    p.add_argument("--url", help="drive this running front (loopback only) instead of starting the app")
+    p.add_argument("--server-pids", type=pid_list, default=[], help="with --url: the server processes to "
+                   "measure, comma-separated (their children count too)")
+    b = ap.add_argument_group("browser mode")
+    b.add_argument("--port", type=int, default=0, help="server port on 127.0.0.1; default: a free one")
+    b.add_argument("--pin", action="store_true", help="server on the first core, browsers on the others")
     args = ap.parse_args()
-    if not (1 <= args.sessions <= MAX_SESSIONS and 1 <= args.seconds <= MAX_SECONDS):
-        ap.error(f"--sessions must be 1..{MAX_SESSIONS} and --seconds 1..{MAX_SECONDS}")
+    if not (1 <= args.sessions <= MAX_SESSIONS[args.mode] and 1 <= args.seconds <= MAX_SECONDS):
+        ap.error(f"--sessions must be 1..{MAX_SESSIONS[args.mode]} in {args.mode} mode, --seconds 1..{MAX_SECONDS}")
+    if not (0.2 <= args.pace <= 30 and 0 <= args.trainers <= 1 and 1 <= args.ttl <= 300):
+        ap.error("--pace must be 0.2..30, --trainers 0..1, --ttl 1..300")
+    if args.url and (urlsplit(args.url).hostname not in LOOPBACK or not args.server_pids):
+        ap.error("--url must be on loopback (127.0.0.1, localhost, ::1) and needs --server-pids")
+    if args.url and args.mode != "protocol":
+        ap.error("--url works in protocol mode")
     if args.pin and len(os.sched_getaffinity(0)) < 2:
         ap.error("--pin needs at least two cores")
-    if not Path(CHROMIUM).exists():
-        ap.error(f"{CHROMIUM} is missing (apt-get install chromium)")
-    data = args.data.resolve() if args.data else None
-    r = measure(args.sessions, args.seconds, data, args.port or free_port(), args.pin)
-    print(json.dumps(r, indent=2) if args.json else report(r))
+    if args.data is None:
+        args.data = LECTURE_DATA if LECTURE_DATA.exists() else ROOT / "data" / "names.txt"
+        if not LECTURE_DATA.exists():
+            print(f"note: {LECTURE_DATA} is absent; using the bundled data/names.txt", file=sys.stderr)
+    args.data = args.data.resolve()
+    if args.mode == "browser":
+        from browser_support import CHROMIUM
+
+        if not Path(CHROMIUM).exists():
+            ap.error(f"{CHROMIUM} is missing (apt-get install chromium)")
+        r = measure_browser(args)
+        text = report_browser(r)
+    else:
+        r = measure_protocol(args)
+        text = report_protocol(r)
+    print(json.dumps(r, indent=2) if args.json else text)
     return 0 if r["errors"] == 0 else 1
 
 
