@@ -70,9 +70,8 @@ def heatmap(table: torch.Tensor, is_wrong: bool) -> go.Figure:
         d = j if is_wrong else i  # the bug divides cell [i, j] by the sum of row j
         return f"{fraction(nk[i][j])} ÷ sum of row {names[d]} ({fraction(rs[d])})<br>= {t[i][j]:.4f}"
 
-    fig = bigram_heatmap(table, itos, cell_text=grid(V, keep, lambda i, j: ""),
-                         hover=grid(V, keep, hover), keep=keep)
-    fig.update_traces(text=None, texttemplate=None, showscale=False)  # room for the cells; hover has values
+    fig = bigram_heatmap(table, itos, cell_text=grid(V, keep, lambda i, j: ""),  # hover has the values
+                         hover=grid(V, keep, hover), keep=keep, show_text=False, showscale=False)
     fig.update_layout(height=450, margin={"t": 10})
     # label every character while they fit; constrain: the square sits at the top, no gap under labels
     dtick = 1 if len(keep) <= 30 else None

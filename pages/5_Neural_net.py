@@ -74,8 +74,8 @@ def prob_pair(net: torch.Tensor, counts: torch.Tensor, vocab: core.Vocab) -> tup
     top = float(max(net.max(), counts.max()))
     figs = []
     for P in (net, counts):
-        fig = bigram_heatmap(P, vocab.itos, cell_text=hover, hover=hover, colorbar_title="P")
-        fig.update_traces(text=None, texttemplate=None, zmin=0.0, zmax=top)
+        fig = bigram_heatmap(P, vocab.itos, cell_text=hover, hover=hover, colorbar_title="P", show_text=False,
+                             zrange=(0.0, top))
         fig.update_layout(height=520)
         fig.update_xaxes(constrain="domain", dtick=1, tickfont_size=10)
         fig.update_yaxes(constrain="domain", dtick=1, tickfont_size=10)
@@ -94,8 +94,7 @@ def diff_heatmap(d: netviz.ProbDiff, vocab: core.Vocab) -> go.Figure:
     hover = [[f"softmax(W) − P = {x:+.4f}" for x in row] for row in D.tolist()]
     lim = max(abs(d.value), 1e-6)
     fig = bigram_heatmap(D, vocab.itos, cell_text=text, hover=hover, colorscale="RdBu", zmid=0.0,
-                         colorbar_title="Δ")
-    fig.update_traces(zmin=-lim, zmax=lim)
+                         colorbar_title="Δ", zrange=(-lim, lim))
     fig.update_xaxes(constrain="domain")
     fig.update_yaxes(constrain="domain")
     return fig
