@@ -11,7 +11,7 @@ import core
 from core.errors import DatasetError
 from core.split import split_sizes
 
-from . import fmt, state
+from . import a11y, fmt, state
 
 SMOOTHING_STEPS = list(state.LADDER)
 MAX_CACHED_UPLOADS = 16
@@ -164,6 +164,7 @@ def _navigation() -> None:
 
 def sidebar() -> Settings:
     """Draw the shared controls and return what every page needs."""
+    a11y.focus_ring()
     _navigation()
     if state.restore_from_url() and "year" in st.session_state:
         _load_year(int(st.session_state.year), st.session_state.get("sex", "both"))
