@@ -15,8 +15,8 @@ from . import fmt
 
 MAX_ANNOTATED = 40  # above this many symbols, text in cells is unreadable: colour and hover only
 MAX_SHOWN = 60  # above this, show only the most frequent symbols (a V of 1,000 would be 1M cells)
-ROW_PX, ROW_PX_COLOUR_ONLY = 30, 16  # 30 fits two lines of 11 px text; columns get whatever width there is
-TEXT_PX, MIN_TEXT_PX = 11, 9  # text that would need less than 9 px in its cell is hidden, not shrunk
+ROW_PX, ROW_PX_COLOUR_ONLY = 32, 16  # 32 fits two lines of 10 px text; columns get whatever width there is
+TEXT_PX, MIN_TEXT_PX = 10, 9  # text that would need less than 9 px in its cell is hidden, not shrunk
 FIGURE_SPACE = "\u2007"  # as wide as a digit; SVG keeps it where it would collapse a plain space
 DARK_TEXT, DARK_LUMINANCE = "#111110", 0.0056  # the theme's textColor
 # every plotly button (8 Tab stops per chart, and on a phone they cover the top of the figure);
