@@ -3,10 +3,11 @@
 import plotly.graph_objects as go
 import streamlit as st
 
-CONFIG = {"displaylogo": False}
+from .a11y import CHART_CONFIG
+
 PRIMARY, HIGHLIGHT, MUTED, TRAIN, DEV = "#5B4BDB", "#d1432b", "#8fb3d9", "#5B4BDB", "#d1432b"
 
 
 def plot(fig: go.Figure, key: str, alt: str | None = None) -> None:
     """A plotly figure built (and usually cached) elsewhere; `alt` names it for screen readers."""
-    st.plotly_chart(fig, key=key, config=CONFIG, alt=alt)
+    st.plotly_chart(fig, key=key, config=CHART_CONFIG, alt=alt)

@@ -1,15 +1,31 @@
-"""The lecture's annotated V x V heatmap: every cell shows its bigram and a number, coloured by value."""
+"""The lecture's annotated V x V heatmap: every cell shows its bigram and a number, coloured by value.
 
+Readable at any width (a Streamlit rerun does not know the screen's): the height is fixed and the columns
+share the width. Cell text is drawn at a readable size or not at all: on a 390 px phone the grid shows
+colour, every letter on both axes, and a tap on a cell shows its numbers; a phone turned sideways (or
+Fullscreen) has room for the text. A swipe over the chart scrolls the page instead of zooming it.
+"""
+
+import re
 from collections.abc import Callable
 
 import numpy as np
 import plotly.graph_objects as go
 import torch
+from plotly.colors import get_colorscale
 
 from . import fmt
+from .i18n import _
 
 MAX_ANNOTATED = 40  # above this many symbols, text in cells is unreadable: colour and hover only
 MAX_SHOWN = 60  # above this, show only the most frequent symbols (a V of 1,000 would be 1M cells)
+ROW_PX, ROW_PX_COLOUR_ONLY = 32, 16  # 32 fits two lines of 10 px text; columns get whatever width there is
+TEXT_PX, MIN_TEXT_PX = 10, 9  # text that would need less than 9 px in its cell is hidden, not shrunk
+FIGURE_SPACE = "\u2007"  # as wide as a digit; SVG keeps it where it would collapse a plain space
+DARK_TEXT, DARK_LUMINANCE = "#111110", 0.0056  # the theme's textColor
+# every plotly button (8 Tab stops per chart, and on a phone they cover the top of the figure);
+# Streamlit's own Fullscreen button stays: sideways, a phone shows the table with its numbers
+MODEBAR_REMOVE = ["toImage", "zoom", "pan", "zoomIn", "zoomOut", "autoScale", "resetScale", "select", "lasso"]
 
 
 def top_symbols(counts: torch.Tensor, k: int = MAX_SHOWN) -> list[int]:
@@ -32,6 +48,80 @@ def grid(V: int, keep: list[int], cell: Callable[[int, int], str]) -> list[list[
     return out
 
 
+def _visible(text: str) -> str:
+    """Text as drawn: without plotly's markup (<br>, <span style=...>)."""
+    return re.sub(r"<[^>]*>", "", text)
+
+
+def _rgb(colour: str) -> list[float]:
+    """plotly's 'rgb(r, g, b)' as three numbers."""
+    return [float(v) for v in colour[colour.index("(") + 1 : -1].split(",")]
+
+
+def _needs_white(zz: np.ndarray, colorscale: str, zmin: float, zmax: float) -> np.ndarray:
+    """(V, V) bool: True where white text contrasts more with the cell's colour than DARK_TEXT does."""
+    stops = get_colorscale(colorscale)  # [[position, 'rgb(...)'], ...]
+    positions = [pos for pos, _ in stops]
+    channels = np.array([_rgb(colour) for _, colour in stops]) / 255  # (stops, 3)
+    where = np.nan_to_num(np.clip((zz - zmin) / (zmax - zmin or 1.0), 0.0, 1.0))
+    fill = np.stack([np.interp(where, positions, channels[:, k]) for k in range(3)], axis=-1)  # (V, V, 3)
+    linear = np.where(fill <= 0.03928, fill / 12.92, ((fill + 0.055) / 1.055) ** 2.4)
+    lum = linear @ np.array([0.2126, 0.7152, 0.0722])  # WCAG relative luminance
+    white = 1.05 / (lum + 0.05) > (lum + 0.05) / (DARK_LUMINANCE + 0.05)
+    return white & ~np.isnan(zz)  # an uncoloured cell shows the white background
+
+
+def _colour_range(zz: np.ndarray, zmid: float | None, zrange: tuple[float, float] | None) -> tuple[float, float]:
+    """What plotly maps to the ends of the colour scale (zmid: equidistant around it)."""
+    if zrange is not None:
+        return zrange
+    finite = zz[np.isfinite(zz)]
+    lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+    if zmid is None:
+        return lo, hi
+    reach = max(abs(hi - zmid), abs(lo - zmid))
+    return zmid - reach, zmid + reach
+
+
+def _evenly_wide(labels: list[list[str]], cell_text: list[list[str]], idx: list[int]) -> np.ndarray:
+    """Cell text with every number centred in as many figure spaces (a digit's width) as the longest one
+    needs: all cells then fit or all are hidden, where "0" or "fj" alone would be left in an empty grid."""
+    width = max(3, max(len(_visible(cell_text[i][j])) for i in idx for j in idx))
+
+    def centred(t: str) -> str:  # str.center on the visible text; markup is zero width
+        pad = width - len(_visible(t))
+        return FIGURE_SPACE * (pad // 2) + t + FIGURE_SPACE * (pad - pad // 2)
+
+    return np.array([[f"{labels[r][c]}<br>{centred(cell_text[i][j])}" for c, j in enumerate(idx)]
+                     for r, i in enumerate(idx)], dtype=object)
+
+
+def _text_layers(names: list[str], text: np.ndarray, white: np.ndarray) -> list[go.Bar]:
+    """The cell text as transparent bars, one per cell: plotly hides bar text that cannot fit at MIN_TEXT_PX
+    (uniformtext), where a heatmap's own text would shrink to an unreadable 3 px on a phone.
+    Two traces (dark text, white text) rather than 729 colours: plotly validates every colour (5x slower)."""
+    V = len(names)
+    rows, cols = np.indices((V, V))
+    layers = []
+    for colour, mask in ((DARK_TEXT, ~white), ("white", white)):
+        layers.append(go.Bar(
+            y=np.asarray(names, dtype=object)[rows[mask]],
+            x=np.ones(mask.sum()),
+            base=cols[mask] - 0.5,  # column c spans c ± 0.5 on the hidden axis x2
+            orientation="h",
+            xaxis="x2",
+            text=text[mask],
+            textposition="inside",
+            insidetextanchor="middle",
+            textangle=0,
+            textfont=dict(size=TEXT_PX, color=colour),
+            marker=dict(color="rgba(0,0,0,0)", line_width=0),
+            hoverinfo="skip",  # the heatmap below answers hovers and taps
+            showlegend=False,
+        ))
+    return layers
+
+
 def bigram_heatmap(
     z: torch.Tensor,
     itos: list[str],
@@ -42,46 +132,68 @@ def bigram_heatmap(
     zmid: float | None = None,
     colorbar_title: str = "",
     keep: list[int] | None = None,
-    axis_titles: tuple[str, str] = ("", ""),
+    show_text: bool = True,
+    zrange: tuple[float, float] | None = None,
+    showscale: bool = True,
+    row_px: int | None = None,
+    axis_titles: tuple[str, str] | None = None,
 ) -> go.Figure:
     """z is (V, V), row = first character. cell_text/hover are per-cell strings (already formatted).
 
+    show_text=False: colour only (the hover keeps the numbers); zrange: the values at the ends of the colour
+    scale (default: the data's, around zmid if given); row_px: the height of a row; axis_titles: (x, y) if not
+    the next and the first character. The figure has more traces for the text, so set these here rather than
+    with fig.update_traces afterwards.
     Labels come from user data, so they are escaped before plotly can read them as markup.
-    `axis_titles`: (x, y), already translated.
     """
     idx = keep if keep is not None else list(range(len(itos)))
-    names = [fmt.plotly_symbol(itos[i]) for i in idx]
+    axis_titles = axis_titles or (_("next character"), _("first character"))
+    names = [fmt.plotly_symbol(itos[i]) for i in idx]  # a space shows as ␣, a lone mark on a dotted circle
     zz = z.double()[idx][:, idx].numpy()
+    zz = np.where(np.isfinite(zz), zz, np.nan)  # -log 0 = inf: left uncoloured, hover says ∞
     V = len(idx)
-    annotated = V <= MAX_ANNOTATED
+    annotated = show_text and V <= MAX_ANNOTATED
+    zmin, zmax = _colour_range(zz, zmid, zrange)
     labels = [[names[r] + names[c] for c in range(V)] for r in range(V)]
-    text = [[f"{labels[r][c]}<br>{cell_text[i][j]}" for c, j in enumerate(idx)] for r, i in enumerate(idx)]
-    hovertext = [[f"<b>{labels[r][c]}</b><br>{hover[i][j]}" for c, j in enumerate(idx)] for r, i in enumerate(idx)]
-    fig = go.Figure(
-        go.Heatmap(
-            z=np.where(np.isfinite(zz), zz, np.nan),  # -log 0 = inf: left uncoloured, hover says ∞
-            x=names,
-            y=names,
-            text=text if annotated else None,
-            texttemplate="%{text}" if annotated else None,
-            textfont=dict(size=9 if V > 28 else 10),
-            hovertext=hovertext,
-            hovertemplate="%{hovertext}<extra></extra>",
-            colorscale=colorscale,
-            zmid=zmid,
-            xgap=1,
-            ygap=1,
-            colorbar=dict(title=colorbar_title, thickness=12),
-        )
-    )
-    side = int(min(960, max(420, 34 * V)))
-    fig.update_layout(
-        height=side,
-        margin=dict(l=10, r=10, t=30, b=10),
-        # square cells; when the width is the limit, the grid hugs the top axis instead of floating below it
-        xaxis=dict(side="top", type="category", title=axis_titles[0], tickfont=dict(size=11), constrain="domain"),
-        yaxis=dict(autorange="reversed", type="category", scaleanchor="x", title=axis_titles[1],
-                   tickfont=dict(size=11), constrain="domain", constraintoward="top"),
+    text = np.array([[f"{labels[r][c]}<br>{cell_text[i][j]}" for c, j in enumerate(idx)]
+                     for r, i in enumerate(idx)], dtype=object)
+    hovertext = np.array([[f"<b>{labels[r][c]}</b><br>{hover[i][j]}" for c, j in enumerate(idx)]
+                          for r, i in enumerate(idx)], dtype=object)  # arrays: plotly validates lists item by item
+    traces = [go.Heatmap(
+        z=zz,
+        x=names,
+        y=names,
+        text=text if annotated else None,  # the labels as data; the bars below draw them
+        hovertext=hovertext,
+        hovertemplate="%{hovertext}<extra></extra>",
+        colorscale=colorscale,
+        zmid=zmid,
+        zmin=zrange[0] if zrange else None,  # None: plotly's own range, which _colour_range mirrors
+        zmax=zrange[1] if zrange else None,
+        xgap=1,
+        ygap=1,
+        showscale=showscale,
+        # under the grid, across: at the side it would take a fifth of a phone's width
+        colorbar=dict(title=dict(text=colorbar_title, side="top"), orientation="h", thickness=10,
+                      x=0.5, xanchor="center", y=-0.01, yanchor="top", len=0.6),
+    )]
+    if annotated:
+        traces += _text_layers(names, _evenly_wide(labels, cell_text, idx), _needs_white(zz, colorscale, zmin, zmax))
+    every_letter = V <= MAX_ANNOTATED  # beyond that plotly thins the ticks so they do not overlap
+    axis = dict(type="category", dtick=1 if every_letter else None, tickfont=dict(size=11), fixedrange=True)
+    row_px = row_px or (ROW_PX if annotated else ROW_PX_COLOUR_ONLY)
+    layout = dict(
+        height=row_px * V + (150 if showscale else 90),  # + the axis above and the colour bar below
+        margin=dict(l=10, r=10, t=76, b=10),  # t: the Fullscreen button (25 px), then the title and the letters
+        xaxis=dict(axis, side="top", title=dict(text=axis_titles[0], standoff=4)),
+        xaxis2=dict(overlaying="x", range=[-0.5, V - 0.5], visible=False, fixedrange=True),
+        yaxis=dict(axis, autorange="reversed", title=dict(text=axis_titles[1], standoff=4)),
+        barmode="overlay",
+        bargap=0,
+        uniformtext=dict(minsize=MIN_TEXT_PX, mode="hide"),
         plot_bgcolor="white",
+        dragmode=False,  # a swipe scrolls the page (plotly.js#2844); a tap still shows the cell's numbers
+        modebar=dict(remove=MODEBAR_REMOVE),
+        hoverlabel=dict(font_size=14),
     )
-    return fig
+    return go.Figure(data=traces, layout=layout)

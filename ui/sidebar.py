@@ -10,7 +10,7 @@ from streamlit.errors import StreamlitPageNotFoundError
 from core import SETTINGS, Corpus, DatasetError, default_data_path
 from core.data import read_bytes, split_sizes
 
-from . import fmt, i18n, state
+from . import a11y, fmt, i18n, state
 from .i18n import N_, _
 
 MAX_CACHED_UPLOADS = 16
@@ -194,6 +194,7 @@ def _navigation() -> None:
 
 def sidebar(url_keys: tuple[str, ...] = ()) -> Settings:
     """Draw the shared controls and return what every page needs. `url_keys`: the page's own URL settings."""
+    a11y.focus_ring()
     if state.restore_from_url() and "year" in st.session_state:
         _load_year(int(st.session_state.year), st.session_state.get("sex", "both"))
     state.set_page_keys(url_keys)

@@ -82,5 +82,4 @@ def diff_heatmap(left_digest: str, right_digest: str, k: float, names: tuple[str
     U = len(_aligned.vocab)
     keep = top_symbols(_aligned.left + _aligned.right)
     return bigram_heatmap(d, _aligned.vocab.itos, cell_text=grid(U, keep, cell), hover=grid(U, keep, hover),
-                          colorscale="RdBu", zmid=0, colorbar_title=_("P right − P left"), keep=keep,
-                          axis_titles=(_("next character"), _("first character")))
+                          colorscale="RdBu", zmid=0, colorbar_title=_("P right − P left"), keep=keep)

@@ -43,16 +43,12 @@ def table_heatmap(digest: str, mode: str, k: float, lang: str, _corpus: Corpus) 
 
     keep = top_symbols(N)
     z = {"counts": smoothed(N, k), "probabilities": P, "−log P": NLL}[mode]
-    fig = bigram_heatmap(
+    return bigram_heatmap(
         z, itos, cell_text=grid(len(itos), keep, cell), hover=grid(len(itos), keep, hover), keep=keep,
         colorscale="Oranges" if mode == "−log P" else "Blues",
         colorbar_title={"counts": "N + k" if k else "N", "probabilities": "P", "−log P": "−log P"}[mode],
-        axis_titles=(_("next character"), _("first character")),
+        row_px=44 if fake and mode == "counts" else None,  # a third line in every cell: the fake counts
     )
-    if fake and mode == "counts":  # a third line in every cell: taller cells, smaller text
-        fig.update_traces(textfont_size=8)
-        fig.update_layout(height=max(fig.layout.height, 44 * len(keep)))
-    return fig
 
 
 @st.cache_resource(max_entries=128, show_spinner=False)

@@ -88,13 +88,8 @@ def prob_pair(digest: str, wkey: str, k: float, lang: str, _W: torch.Tensor, _co
     top = float(max(net.max(), counts.max()))
     figs = []
     for P in (net, counts):
-        fig = bigram_heatmap(P, _corpus.vocab.itos, cell_text=hover, hover=hover, colorbar_title="P", keep=keep)
-        fig.update_traces(text=None, texttemplate=None, zmin=0.0, zmax=top)
-        fig.update_layout(height=520)
-        dtick = 1 if len(keep) <= 30 else None
-        fig.update_xaxes(dtick=dtick, tickfont_size=10)
-        fig.update_yaxes(dtick=dtick, tickfont_size=10)
-        figs.append(fig)
+        figs.append(bigram_heatmap(P, _corpus.vocab.itos, cell_text=hover, hover=hover, colorbar_title="P", keep=keep,
+                                   show_text=False, zrange=(0.0, top)))
     return figs[0], figs[1]
 
 
@@ -112,10 +107,8 @@ def difference(digest: str, wkey: str, k: float, lang: str, _W: torch.Tensor, _c
     text = grid(V, keep, lambda i, j: signed(D[i][j], 2))
     hover = grid(V, keep, lambda i, j: f"softmax(W) − P = {D[i][j]:+.4f}")
     lim = max(abs(d.value), 1e-6)
-    fig = bigram_heatmap(d.delta, _corpus.vocab.itos, cell_text=text, hover=hover, colorscale="RdBu", zmid=0.0,
-                         colorbar_title="Δ", keep=keep)
-    fig.update_traces(zmin=-lim, zmax=lim)
-    return d, fig
+    return d, bigram_heatmap(d.delta, _corpus.vocab.itos, cell_text=text, hover=hover, colorscale="RdBu", zmid=0.0,
+                             colorbar_title="Δ", keep=keep, zrange=(-lim, lim))
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)

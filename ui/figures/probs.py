@@ -34,14 +34,9 @@ def division_heatmap(digest: str, k: float, is_wrong: bool, lang: str, _corpus: 
                                                               total=fraction(rs[d])) + f"<br>= {t[i][j]:.4f}"
 
     keep = top_symbols(N)
-    fig = bigram_heatmap(table(N, k, is_wrong), itos, cell_text=grid(len(itos), keep, lambda i, j: ""),
-                         hover=grid(len(itos), keep, hover), keep=keep)
-    fig.update_traces(text=None, texttemplate=None, showscale=False)  # room for the cells; hover has values
-    fig.update_layout(height=450, margin={"t": 10})
-    dtick = 1 if len(keep) <= 30 else None  # label every character while they fit
-    fig.update_xaxes(title=None, dtick=dtick, tickfont_size=10)
-    fig.update_yaxes(title=None, dtick=dtick, tickfont_size=10)
-    return fig
+    # colour only at half width (the hover has the values), no colour bar: room for the cells
+    return bigram_heatmap(table(N, k, is_wrong), itos, cell_text=grid(len(itos), keep, lambda i, j: ""),
+                          hover=grid(len(itos), keep, hover), keep=keep, show_text=False, showscale=False)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
