@@ -38,7 +38,7 @@ Rows:
     was asked for (0 < Steps done < 5,000). The page's own opacity and stale flag are recorded too,
     but they can change while the screenshot waits for a frame, and a chart the DOM says is drawn can
     still be painted blank. The PNGs are saved for a person to look at.
-(f) Server CPU per script run over MIX, a fixed round of pages and inputs: for each input, the server
+(f) Server CPU per script run over mix(), a fixed round of pages and inputs: for each input, the server
     process's CPU time (utime + stime in /proc, children included) from just before it to settled,
     divided by the script runs it caused (script-finished messages on the websocket, read through
     the DevTools protocol; interrupted runs and fragment runs count). Reported: the median over the
@@ -104,14 +104,18 @@ class Metric:
 METRICS = {
     "notch_prob_changed": Metric("probabilities view: heatmap changed", "ms", 300),
     "notch_prob_settled": Metric("probabilities view: settled", "ms", 500),
+    "notch_prob_still": Metric("probabilities view: page still", "ms"),
     "notch_counts_changed": Metric("counts view (default): heatmap changed", "ms", 300, none="unchanged"),
     "notch_counts_settled": Metric("counts view (default): settled", "ms", 500),
+    "notch_counts_still": Metric("counts view (default): page still", "ms"),
     "step_steps": Metric('"Steps done" shows the new count', "ms", 200),
     "step_chart": Metric("loss chart updated", "ms", 200),
     "step_settled": Metric("settled", "ms", 400),
+    "step_still": Metric("page still", "ms"),
     "run_end_to_end": Metric("click -> Steps done = 5,000", "ms", 5000),
     "run_updates_per_s": Metric("loss-chart drawings per second while running", "/s", 5, higher_is_better=True),
     "run_last_to_settled": Metric("last step shown -> settled", "ms", 500),
+    "run_last_to_still": Metric("last step shown -> page still", "ms"),
     "run_longtasks_total": Metric("long tasks after the last step: total", "ms"),
     "run_longtask_max": Metric("long tasks after the last step: longest", "ms"),
     "shots_ok": Metric(f"screenshots with a drawn, unfaded chart mid-run (of {SHOTS})", "shots", SHOTS,
@@ -123,8 +127,10 @@ METRICS = {
 HOME = "/ (Home)"
 
 
-def page_metric(path: str) -> Metric:
-    return Metric(f"open {path} from another page -> settled", "ms", 1000)
+def page_metric(key: str) -> Metric:
+    if key.endswith(" still"):
+        return Metric(f"open {key.removesuffix(' still')} -> page still", "ms")
+    return Metric(f"open {key} from another page -> settled", "ms", 1000)
 
 
 @dataclass
@@ -175,6 +181,12 @@ def fill(s: Session, key: str, value: str) -> dict:
         box.press("Enter")
 
     return s.act(do)
+
+
+def fill_other(s: Session, key: str, a: str, b: str) -> dict:
+    """Type a, or b if the number input already holds a: an input that changes nothing reruns nothing."""
+    box = s.hook(f".st-key-{key} input", f"the number input {key}")
+    return fill(s, key, b if float(box.input_value()) == float(a) else a)
 
 
 def choose_method(s: Session, method: str) -> None:
@@ -231,6 +243,7 @@ class Notch(Row):
             r = notch(s, HEATMAP)
             out[f"notch_{name}_changed"] = r["changed"]
             out[f"notch_{name}_settled"] = r["settled"] - r["input"]
+            out[f"notch_{name}_still"] = r["still"] - r["input"]
         return out
 
 
@@ -242,7 +255,7 @@ class Pages(Row):
         self.paths = s.nav_paths()
 
     def once(self, s, t, i):
-        out = {HOME: []}
+        out = {HOME: [], f"{HOME} still": []}
         for path in self.paths:
             if not path:
                 continue
@@ -251,11 +264,11 @@ class Pages(Row):
                 where = s.js("() => location.pathname")
                 if where != f"/{dest}":
                     raise NotSettled(f"clicked the link to /{dest} but the page is at {where}")
-                value = r["settled"] - r["input"]
                 if dest:
-                    out[name] = value
+                    out[name], out[f"{name} still"] = r["settled"] - r["input"], r["still"] - r["input"]
                 else:
-                    out[HOME].append(value)
+                    out[HOME].append(r["settled"] - r["input"])
+                    out[f"{HOME} still"].append(r["still"] - r["input"])
         return out
 
 
@@ -277,7 +290,7 @@ class OneStep(Row):
         if steps is None:
             raise NotSettled(f'"{STEPS_DONE}" never read {n + 1:,} after One step ({s.state()})')
         return {"step_steps": steps - r["input"], "step_chart": None if chart is None else chart - r["input"],
-                "step_settled": r["settled"] - r["input"]}
+                "step_settled": r["settled"] - r["input"], "step_still": r["still"] - r["input"]}
 
 
 def prepare_big_run(s: Session) -> None:
@@ -304,11 +317,12 @@ class BigRun(Row):
         reset(s)
         s.watch("updates", "updates", LOSS_CHART)
         r = train_to_end(s, BIG_RUN)
-        t0, done, settled = r["input"], r["done"], r["settled"]
+        t0, done, still = r["input"], r["done"], r["still"]
         drawn = [x for x in s.watched("updates")["times"] if t0 < x <= done]
-        tasks = [(a, d) for a, d in (s.js("() => __bench.longtasks") or []) if a + d > done and a <= settled]
+        tasks = [(a, d) for a, d in (s.js("() => __bench.longtasks") or []) if a + d > done and a <= still]
         return {"run_end_to_end": done - t0, "run_updates_per_s": len(drawn) / ((done - t0) / 1000),
-                "run_last_to_settled": settled - done, "run_longtasks_total": sum(d for _, d in tasks),
+                "run_last_to_settled": r["settled"] - done, "run_last_to_still": still - done,
+                "run_longtasks_total": sum(d for _, d in tasks),
                 "run_longtask_max": max((d for _, d in tasks), default=0.0)}
 
 
@@ -343,7 +357,7 @@ class Shots(Row):
             after = s.js("(c) => __bench.chartState(c)", LOSS_CHART)
             shots.append(judge(path, before, after))
         s.wait_watch("done", RUN_TIMEOUT_S, f'"{STEPS_DONE}" = {BIG_RUN:,}')
-        s.settle(mark, RUN_TIMEOUT_S)
+        s.settle(mark, 0.0, RUN_TIMEOUT_S)
         return {"shots_ok": sum(x["ok"] for x in shots), "shots": shots}
 
 
@@ -379,13 +393,12 @@ def judge(path: Path, before: dict, after: dict) -> dict:
             "page_stale_flag": [x.get("stale") for x in states]}
 
 
-def mix(s: Session, i: int) -> list[tuple[str, Callable[[], object]]]:
+def mix(s: Session) -> list[tuple[str, Callable[[], object]]]:
     """A learner's round: every page, the slider, the heatmap view, the training controls.
-    Alternate rounds type other values, so every input changes something; the slider ends where it began."""
+    Every input changes something (a page forgets its widgets when left); the slider ends where it began."""
     def nav(path):
         return lambda: s.act(lambda: s.click_nav(path))
 
-    lr, reg = ("20", "0.02") if i % 2 == 0 else ("50", "0.01")
     return [
         ("open /Counts", nav("Counts")),
         ("smoothing notch right", lambda: notch(s)),
@@ -398,9 +411,9 @@ def mix(s: Session, i: int) -> list[tuple[str, Callable[[], object]]]:
         ("smoothing notch right on /Loss", lambda: notch(s)),
         ("open /Neural_net", nav("Neural_net")),
         ("One step", lambda: s.act(button(s, "train_step").click)),
-        (f"learning rate {lr}", lambda: fill(s, "lr", lr)),
+        ("learning rate 20 or 50", lambda: fill_other(s, "lr", "20", "50")),
         (f"Start, {FIRST_RUN} steps", lambda: train_to_end(s, steps_done(s) + FIRST_RUN)),
-        (f"regularisation {reg}", lambda: fill(s, "reg", reg)),
+        ("regularisation 0.02 or 0.01", lambda: fill_other(s, "reg", "0.02", "0.01")),
         ("Reset", lambda: s.act(button(s, "train_reset").click)),
         ("open /Generalisation", nav("Generalisation")),
         ("open /Context_length", nav("Context_length")),
@@ -423,10 +436,13 @@ class CpuPerRun(Row):
 
     def once(self, s, t, i):
         pid, per_input, cpu_total, runs_total = t.server.proc.pid, {}, 0.0, 0
-        for name, do in mix(s, i):
+        for name, do in mix(s):
             mark = s.wire.mark()
             c0 = cpu_seconds(pid)
-            do()
+            try:
+                do()
+            except (HookMissing, NotSettled) as e:
+                raise type(e)(f"{name}: {e}") from None
             cpu, runs = cpu_seconds(pid) - c0, s.wire.runs_since(mark)
             per_input[name] = {"cpu_ms": 1000 * cpu, "runs": runs}
             cpu_total, runs_total = cpu_total + cpu, runs_total + runs

@@ -215,7 +215,8 @@ def neural_page(browser, t: Target, inputs: dict, timeout: float) -> dict:
         for visit in ("first", "again"):
             s = f.visitor()
             try:
-                out[f"{visit}_ms"] = s.open("Neural_net", timeout)
+                ends = s.open("Neural_net", timeout)
+                out[f"{visit}_ms"], out[f"{visit}_still_ms"] = ends["settled"], ends["still"]
             except NotSettled as e:
                 out[f"{visit}_ms"] = None
                 out["over_limit"] = f"over time limit (> {timeout:g} s): {first_line(e)}"
@@ -228,17 +229,19 @@ def neural_page(browser, t: Target, inputs: dict, timeout: float) -> dict:
 
 
 def context_page(browser, t: Target, inputs: dict, notches: int, timeout: float) -> dict:
-    out = {"load_start": load_average(), "notch_ms": []}
+    out = {"load_start": load_average(), "notch_ms": [], "notch_still_ms": []}
     with Fresh(t, inputs["names10mb.txt"]["path"], browser) as f:
         s = f.visitor()
         try:
-            out["cold_ms"] = s.open("Context_length", timeout)
+            ends = s.open("Context_length", timeout)
+            out["cold_ms"], out["cold_still_ms"] = ends["settled"], ends["still"]
             out["cold_bytes"] = s.wire.bytes_received
             out["traceback"] = traceback_or_none(s)
             slider = s.hook(SLIDER, "the sidebar smoothing slider (key smoothing)")
             for _ in range(notches):
                 r = s.act(lambda: slider.press("ArrowRight"), timeout)
                 out["notch_ms"].append(r["settled"] - r["input"])
+                out["notch_still_ms"].append(r["still"] - r["input"])
         except NotSettled as e:
             out["over_limit"] = f"over time limit (> {timeout:g} s): {first_line(e)}"
         except HookMissing as e:

@@ -10,12 +10,14 @@ In the page (an init script, page clock = performance.now() in ms):
 On the wire (Chrome DevTools Protocol, as load.py does): every rerun request the page sends and every
 script-finished message the server sends back, and the bytes received.
 
-Settled (tests/browser_support.py `settle`, made exact): the runs an input started have all finished
-(the last script-finished message after it is not "finished early for a rerun", and no rerun was
-requested after it), the app is connected, its script state is notRunning, no stSkeleton is left,
-and nothing changed in the DOM or on the wire for QUIET_S. The settled time is the frame after the
-last DOM change. A hook (a widget key, a metric label) that cannot be found is a HookMissing with
-the selector in its message, after HOOK_TIMEOUT_S; an input that never settles is a NotSettled.
+Two ends of an input, both once the runs it started have all ended (the last script-finished
+message after it is not "finished early for a rerun", no rerun was requested after it, and nothing
+changed in the DOM or on the wire for QUIET_S):
+- settled: tests/browser_support.py's `settle`, timed exactly: the frame at which the app last became
+  connected, script state notRunning, with no stSkeleton;
+- still: the frame after the last DOM change (plotly drawing included): when the page stops moving.
+A hook (a widget key, a metric label) that cannot be found is a HookMissing with the selector in its
+message, after HOOK_TIMEOUT_S; an input that never settles is a NotSettled.
 """
 
 import base64
@@ -41,7 +43,8 @@ PARSED_MAX_BYTES = 4096  # script-finished messages are tiny: bigger frames are 
 PROBE_JS = r"""
 (() => {
   if (window.__bench) return;
-  const B = window.__bench = {input: null, longtasks: [], lastMutation: 0, lastFrame: 0, watches: {}};
+  const B = window.__bench = {input: null, longtasks: [], lastMutation: 0, lastFrame: 0, settledAt: null,
+                              watches: {}};
   for (const type of ["keydown", "click"]) addEventListener(type, e => { B.input = e.timeStamp; }, true);
   try {
     new PerformanceObserver(list => {
@@ -122,6 +125,9 @@ PROBE_JS = r"""
   const frame = () => {
     pending = false;
     B.lastFrame = performance.now();
+    const settled = B.settledNow();  // the script state flips are DOM changes too, so a frame sees each
+    if (!settled) B.settledAt = null;
+    else if (B.settledAt === null) B.settledAt = B.lastFrame;
     for (const w of Object.values(B.watches)) check(w, B.lastFrame);
   };
   new MutationObserver(() => {
@@ -241,38 +247,42 @@ class Session:
             raise NotSettled(f"{what} ({self.state()})")
         self.page.wait_for_timeout(25)  # also lets Playwright deliver the websocket events
 
-    def open(self, path: str = "", timeout: float = ACTION_TIMEOUT_S) -> float:
-        """Load /path as a new visit; returns ms from navigation start (page time 0) to settled."""
+    def open(self, path: str = "", timeout: float = ACTION_TIMEOUT_S) -> dict:
+        """Load /path as a new visit; returns page times (ms from navigation start): settled, still."""
         mark = self.wire.mark()
         t0 = time.monotonic()
         self.page.goto(f"{self.url}/{path}", timeout=timeout * 1000)
-        return self.settle(mark, timeout - (time.monotonic() - t0))
+        return self.settle(mark, 0.0, timeout - (time.monotonic() - t0))
 
-    def settle(self, mark: int, timeout: float = ACTION_TIMEOUT_S) -> float:
-        """Wait until the runs started after `mark` have ended and the page is settled and still;
-        returns the page time (ms) of the frame after its last DOM change."""
+    def settle(self, mark: int, since: float, timeout: float = ACTION_TIMEOUT_S) -> dict:
+        """Wait until the runs started after `mark` have ended and the page is settled and still; returns
+        page times (ms): settled and still (see the module's docstring), and whether the script state
+        was seen to flip after `since` (if not, settled is taken as still: an upper bound)."""
         deadline = time.monotonic() + timeout
         while True:
             while not self.wire.ended_since(mark):
                 self._tick(deadline, f"no finished script run within {timeout:.0f} s")
             seen = self.wire.mark()
-            still = self.js("(q) => __bench.settledNow() && performance.now() - __bench.lastMutation >= q",
+            quiet = self.js("(q) => __bench.settledNow() && performance.now() - __bench.lastMutation >= q",
                             QUIET_S * 1000)
-            if still and self.wire.mark() == seen and time.monotonic() - self.wire.last_activity >= QUIET_S:
-                return self.js("() => __bench.lastFrame")
+            if quiet and self.wire.mark() == seen and time.monotonic() - self.wire.last_activity >= QUIET_S:
+                break
             self._tick(deadline, f"the page did not settle within {timeout:.0f} s")
+        settled_at, still = self.js("() => [__bench.settledAt, __bench.lastFrame]")
+        flipped = settled_at is not None and settled_at > since
+        return {"settled": settled_at if flipped else still, "still": still, "state_flipped": flipped}
 
     def act(self, do, timeout: float = ACTION_TIMEOUT_S) -> dict:
-        """Do one input and wait until it has settled. Returns page times (ms): input, settled,
-        and the runs it caused."""
+        """Do one input and wait until it has settled. Returns page times (ms): input, settled, still;
+        and the script runs it caused."""
         self.js("() => { __bench.input = null; }")
         before = self.js("() => performance.now()")
         mark = self.wire.mark()
         do()
-        settled = self.settle(mark, timeout)
         t_input = self.js("() => __bench.input") or before
-        return {"input": t_input, "settled": max(settled, t_input), "runs": self.wire.runs_since(mark),
-                "mark": mark}
+        ends = self.settle(mark, t_input, timeout)
+        return {"input": t_input, "settled": max(ends["settled"], t_input), "still": max(ends["still"], t_input),
+                "state_flipped": ends["state_flipped"], "runs": self.wire.runs_since(mark), "mark": mark}
 
     def watch(self, name: str, kind: str, arg) -> str:
         return self.js("([n, k, a]) => __bench.watch(n, k, a)", [name, kind, arg])
