@@ -13,11 +13,12 @@ caps (<= 10 MB, <= 64 characters a line, <= 256 distinct characters):
 Every row starts a fresh server (tests/server_support.py) with MAKEMORE_DATA = its input, so the
 first visit is cold. With --baseline each measurement runs on the baseline checkout, then on --root.
 (n) The neural-net page, symbols.txt: a new visitor opens /Neural_net on the fresh server; navigation
-    start -> settled (page_probe.py's definition) and the bytes received over the websocket meanwhile.
+    start -> settled and -> still (page_probe.py's definitions), and the bytes received over the
+    websocket meanwhile.
     Then a second new visitor (the server's caches warm).
 (c) The context-length page, names10mb.txt: cold = a new visitor opens /Context_length on the fresh
     server (the process's first script run included); then --notches ArrowRight notches of the
-    smoothing slider, each to a value not drawn yet; the median keypress -> settled.
+    smoothing slider, each to a value not drawn yet; the median keypress -> settled (and -> still).
 (o) One-hot training, random8.txt and symbols10mb.txt: open /Neural_net, method one-hot, Steps 10,
     Start, until "Steps done" reads 10, a traceback or a new alert shows, or the run stops. Measured:
     the server's peak resident memory during that (VmHWM after resetting it through
@@ -345,18 +346,21 @@ def report(r: dict) -> str:
         n = x.get("neural")
         if n:
             lines.append(f"  (n) neural-net page, 250 symbols   [load {n['load_start']} -> {n['load_end']}]")
-            lines.append(f"      first view {secs(n.get('first_ms'))}, {mib(n.get('first_bytes'))} received "
-                         f"(targets <= {TARGETS['neural_first_s']:g} s, <= {TARGETS['neural_first_mb']:g} MB)")
-            lines.append(f"      second visitor {secs(n.get('again_ms'))}, {mib(n.get('again_bytes'))} received")
+            lines.append(f"      first view: settled {secs(n.get('first_ms'))}, still {secs(n.get('first_still_ms'))}, "
+                         f"{mib(n.get('first_bytes'))} received (targets <= {TARGETS['neural_first_s']:g} s, "
+                         f"<= {TARGETS['neural_first_mb']:g} MB)")
+            lines.append(f"      second visitor: settled {secs(n.get('again_ms'))}, "
+                         f"still {secs(n.get('again_still_ms'))}, {mib(n.get('again_bytes'))} received")
             lines += [f"      {n[k]}" for k in ("over_limit", "first_traceback", "again_traceback") if n.get(k)]
         c = x.get("context")
         if c:
             notches = [round(v / 1000, 2) for v in c["notch_ms"]]
+            still = [round(v / 1000, 2) for v in c["notch_still_ms"]]
             lines.append(f"  (c) context-length page, 9.9 MB   [load {c['load_start']} -> {c['load_end']}]")
-            lines.append(f"      cold {secs(c.get('cold_ms'))} ({mib(c.get('cold_bytes'))} received; "
-                         f"target <= {TARGETS['context_cold_s']:g} s)")
-            lines.append(f"      smoothing notch median {secs(c['notch_median_ms'])} of {notches} s "
-                         f"(target <= {TARGETS['context_notch_s']:g} s)")
+            lines.append(f"      cold: settled {secs(c.get('cold_ms'))}, still {secs(c.get('cold_still_ms'))} "
+                         f"({mib(c.get('cold_bytes'))} received; target <= {TARGETS['context_cold_s']:g} s)")
+            lines.append(f"      smoothing notch: settled median {secs(c['notch_median_ms'])} of {notches} s "
+                         f"(target <= {TARGETS['context_notch_s']:g} s); still {still} s")
             lines += [f"      {c[k]}" for k in ("over_limit", "error", "traceback") if c.get(k)]
         for name, o in x.get("onehot", {}).items():
             lines.append(f"  (o) one-hot training, {ONEHOT_STEPS} steps, {name}   "

@@ -64,9 +64,9 @@ PROBE_JS = r"""
   B.metric = label => {
     for (const m of document.querySelectorAll("[data-testid='stMetric']")) {
       const l = m.querySelector("[data-testid='stMetricLabel']");
-      if (l && l.innerText.trim() === label) {
+      if (l && l.textContent.trim() === label) {  // textContent: no forced layout
         const v = m.querySelector("[data-testid='stMetricValue']");
-        return v ? v.innerText.trim() : null;
+        return v ? v.textContent.trim() : null;
       }
     }
     return null;
@@ -89,17 +89,21 @@ PROBE_JS = r"""
   };
   // Streamlit 1.67 marks an element left over from the previous run with data-stale="true" on its
   // stElementContainer, and fades it to opacity 0.33 (transition: opacity 1s ease-in 0.5s).
-  B.chartState = sel => {
+  B.chartState = sel => {  // cheap enough to poll: no forced layout
     const el = document.querySelector(sel);
     if (!el) return {present: false, steps: B.metricNumber("Steps done")};
+    return {present: true, drawn: B.curveDrawn(sel), stale: el.closest("[data-stale='true']") !== null,
+            skeleton: el.querySelector("[data-testid='stSkeleton']") !== null, steps: B.metricNumber("Steps done")};
+  };
+  B.chartLook = sel => {  // what chartState leaves out: opacity and place, which cost a style and layout pass
+    const el = document.querySelector(sel);
+    if (!el) return null;
     let opacity = 1;
     for (let e = el; e && e !== document.documentElement; e = e.parentElement) {
       opacity *= parseFloat(getComputedStyle(e).opacity);
     }
     const r = el.getBoundingClientRect();
-    return {present: true, drawn: B.curveDrawn(sel), stale: el.closest("[data-stale='true']") !== null,
-            opacity, skeleton: el.querySelector("[data-testid='stSkeleton']") !== null,
-            box: {x: r.x, y: r.y, width: r.width, height: r.height}, steps: B.metricNumber("Steps done")};
+    return {opacity, box: {x: r.x, y: r.y, width: r.width, height: r.height}};
   };
 
   // watch kinds: "changed" (first frame whose chart differs from now), "updates" (every frame whose
