@@ -71,9 +71,9 @@ PROBE_JS = r"""
     }
     return null;
   };
-  B.metricNumber = label => {
-    const text = B.metric(label);
-    return text === null || !/[0-9]/.test(text) ? null : Number(text.replace(/[^0-9.]/g, ""));
+  B.metricNumber = label => {  // the first number in the metric's value: "5,000" or "5,000 of 5,000" -> 5000
+    const m = (B.metric(label) || "").match(/[0-9][0-9,]*(\.[0-9]+)?/);
+    return m ? Number(m[0].replace(/,/g, "")) : null;
   };
   // a link's path as the app wrote it ("" = home): st.page_link writes relative hrefs such as "" and
   // "Counts", which a.href would resolve against the current URL
