@@ -29,18 +29,21 @@ Rows:
     to the frame where "Steps done" reads 5,000 (end to end); distinct loss-chart drawings per second
     between the click and that frame; from that frame to settled; the long tasks (PerformanceObserver
     'longtask') that end after that frame: their total and the longest.
-(e) One more such run, photographed: the loss chart is captured again and again while the run goes
-    (DevTools Page.captureScreenshot clipped to the chart, 0.1 s apart; each takes 0.2-0.4 s here and
-    slows the run ~10%, which is why this is not done during (d)), with the page's state read just
-    before each (chart there, curve drawn, stale flag, Steps done; nothing that forces a layout).
-    Of the shots asked for mid-run (0 < Steps done < 5,000, before "Steps done" read 5,000), 6 spread
-    evenly are kept. Each is judged by its picture: blank (< 0.5% of its pixels not near-white) or
-    faded (its darkest 0.2% lighter than grey 160: Streamlit 1.67 marks an element left from the
-    previous run with data-stale="true" on its stElementContainer and fades it to opacity 0.33 after
-    0.5 s); and by the page's state: the chart is there and a curve is drawn (a trace path of >= 20
-    characters). A chart the DOM says is drawn can still be painted blank. Reported: the shots with
-    the chart missing, blank or faded (target 0), of how many (fewer than 6 if the run is shorter
-    than 6 captures). The PNGs are saved for a person to look at.
+(e) The live chart, photographed: after Reset and one unphotographed run of 5,000 steps (so the
+    chart has a curve), Start is pressed for 5,000 steps more and the loss chart is captured again and
+    again until the run's end is shown (DevTools Page.captureScreenshot clipped to the chart, back to
+    back; each takes 0.1-0.5 s here and slows a run ~10%, which is why this is not done during (d)),
+    the page's state read just before each (chart there, curve drawn, stale flag, Steps done; nothing
+    that forces a layout). Shots asked for between the click and the frame showing the run's end are
+    mid-run; while fewer than 6, Start is pressed again (at most 6 runs), so a run too short for 6
+    captures still gets 6. Of those, 6 spread evenly are judged by the picture: blank (< 0.5% of its
+    pixels not near-white) or faded (its darkest 0.2% lighter than grey 160: Streamlit 1.67 marks an
+    element left from the previous run with data-stale="true" on its stElementContainer and fades it
+    to opacity 0.33 after 0.5 s); and by the page's state: the chart is there and a curve is drawn
+    (a plotly or Vega-Lite line with a path of >= 20 characters; on a canvas, 0.5% of it inked). A
+    chart the DOM says is drawn can still be painted blank. Reported: the shots with the chart
+    missing, blank or faded (target 0), of how many, and how many runs it took. The PNGs are saved
+    for a person to look at.
 (f) Server CPU per script run over mix(), a fixed round of pages and inputs: for each input, the server
     process's CPU time (utime + stime in /proc, children included) from just before it to settled,
     divided by the script runs it caused (script-finished messages on the websocket, read through
@@ -92,6 +95,7 @@ FIRST_RUN = 100  # steps trained before "One step" is timed (the app's default S
 BIG_RUN = 5000
 RUN_TIMEOUT_S = 240.0  # a 5,000-step run that takes longer counts as hung
 SHOTS = 6
+MAX_SHOT_RUNS = 6  # runs of 5,000 steps photographed in (e) at most, to get SHOTS mid-run shots
 BLANK_INK = 0.005  # a screenshot with less non-white than this shows no chart
 FADED_DARKEST = 160  # a drawn chart whose darkest pixels are lighter than this is faded
 
@@ -124,7 +128,8 @@ METRICS = {
     "run_longtask_max": Metric("long tasks after the last step: longest", "ms"),
     "shots_bad": Metric("mid-run shots with the chart missing, blank or faded", "shots", 0),
     "shots_mid_run": Metric(f"mid-run shots judged (of {SHOTS})", "shots"),
-    "shots_run": Metric("this run, photographed: click -> Steps done = 5,000", "ms"),
+    "shots_runs": Metric(f"runs of {BIG_RUN:,} steps photographed to get them", "runs"),
+    "shots_run": Metric("a photographed run: click -> its last step shown", "ms"),
     "cpu_per_run_median": Metric("server CPU per script run, median over the inputs", "ms", 30),
     "cpu_per_run_total": Metric("server CPU per script run, total CPU / total runs", "ms"),
     "runs_per_mix": Metric("script runs in one round of the mix", "runs"),
@@ -292,6 +297,7 @@ class OneStep(Row):
         s.watch("chart", "changed", LOSS_CHART)
         r = s.act(button(s, "train_step").click)
         steps, chart = s.watched("steps")["hit"], s.watched("chart")["hit"]
+        s.unwatch("chart")
         if steps is None:
             raise NotSettled(f'"{STEPS_DONE}" never read {n + 1:,} after One step ({s.state()})')
         return {"step_steps": steps - r["input"], "step_chart": None if chart is None else chart - r["input"],
@@ -325,6 +331,7 @@ class BigRun(Row):
         r = train_to_end(s, BIG_RUN)
         t0, done, still = r["input"], r["done"], r["still"]
         drawn = [x for x in s.watched("updates")["times"] if t0 < x <= done]
+        s.unwatch("updates")
         tasks = [(a, d) for a, d in (s.js("() => __bench.longtasks") or []) if a + d > done and a <= still]
         return {"run_end_to_end": done - t0, "run_updates_per_s": len(drawn) / ((done - t0) / 1000),
                 "run_last_to_settled": r["settled"] - done, "run_last_to_still": still - done,
@@ -343,37 +350,46 @@ class Shots(Row):
 
     def once(self, s, t, i):
         reset(s)
+        train_to_end(s, BIG_RUN)  # not photographed: the runs below start with a curve on the chart
         s.hook(LOSS_CHART, "the loss chart (key loss_chart)").scroll_into_view_if_needed()
         clip = {**s.js("(c) => __bench.chartLook(c).box", LOSS_CHART), "scale": 1}
         cdp = s.context.new_cdp_session(s.page)
-        s.watch("done", "metric", [STEPS_DONE, BIG_RUN])
-        mark = s.wire.mark()
-        s.js("() => { __bench.input = null; }")
-        button(s, "train_start").click()
-        taken, deadline = [], time.monotonic() + RUN_TIMEOUT_S
-        while s.js("() => __bench.watches.done.hit") is None:  # shot after shot until the run ends
-            asked, state = s.js("(c) => [performance.now(), __bench.chartState(c)]", LOSS_CHART)
-            png = cdp.send("Page.captureScreenshot", {"format": "png", "clip": clip, "optimizeForSpeed": True})
-            taken.append((asked, state, png["data"]))
-            if time.monotonic() > deadline:
-                raise NotSettled(f'"{STEPS_DONE}" never read {BIG_RUN:,} ({s.state()})')
-            s.page.wait_for_timeout(100)
-        clicked, done = s.js("() => [__bench.input, __bench.watches.done.hit]")
-        s.settle(mark, 0.0, RUN_TIMEOUT_S)
-        mid_run = [x for x in taken if clicked < x[0] < done and x[1].get("steps") is not None
-                   and 0 < x[1]["steps"] < BIG_RUN]
+        mid_run, lengths = [], []
+        while len(mid_run) < SHOTS and len(lengths) < MAX_SHOT_RUNS:  # a short run leaves too few: go on
+            mid_run += self.photographed_run(s, cdp, clip, len(lengths), lengths)
         folder = self.shots_dir / t.label
         folder.mkdir(parents=True, exist_ok=True)
         shots = []
         for k, j in enumerate(sorted({round(n * (len(mid_run) - 1) / max(1, SHOTS - 1)) for n in range(SHOTS)})):
             if not mid_run:
                 break
-            asked, state, data = mid_run[j]
+            run, at_ms, state, data = mid_run[j]
             path = folder / f"loss_chart_mid_run_{k + 1}.png"
             path.write_bytes(base64.b64decode(data))
-            shots.append(judge(path, state, round(asked - clicked)))
-        return {"shots_bad": sum(not x["ok"] for x in shots), "shots_mid_run": len(shots),
-                "shots_run": done - clicked, "shots_taken": len(taken), "shots": shots}
+            shots.append({**judge(path, state, at_ms), "run": run + 1})
+        return {"shots_bad": sum(not x["ok"] for x in shots) if shots else None, "shots_mid_run": len(shots),
+                "shots_runs": len(lengths), "shots_run": statistics.median(lengths), "shots": shots}
+
+    @staticmethod
+    def photographed_run(s: Session, cdp, clip: dict, run: int, lengths: list) -> list:
+        """Start BIG_RUN steps more, capturing the chart shot after shot until the end is shown; returns
+        the shots asked for between the click and that frame as (run, ms into it, page state, PNG base64)."""
+        target = steps_done(s) + BIG_RUN
+        s.watch("done", "metric", [STEPS_DONE, target])
+        mark = s.wire.mark()
+        s.js("() => { __bench.input = null; }")
+        button(s, "train_start").click()
+        taken, deadline = [], time.monotonic() + RUN_TIMEOUT_S
+        while s.js("() => __bench.watches.done.hit") is None:
+            asked, state = s.js("(c) => [performance.now(), __bench.chartState(c)]", LOSS_CHART)
+            png = cdp.send("Page.captureScreenshot", {"format": "png", "clip": clip, "optimizeForSpeed": True})
+            taken.append((asked, state, png["data"]))
+            if time.monotonic() > deadline:
+                raise NotSettled(f'"{STEPS_DONE}" never read {target:,} ({s.state()})')
+        clicked, done = s.js("() => [__bench.input, __bench.watches.done.hit]")
+        s.settle(mark, 0.0, RUN_TIMEOUT_S)
+        lengths.append(done - clicked)
+        return [(run, round(asked - clicked), state, data) for asked, state, data in taken if clicked < asked < done]
 
 
 def picture(path: Path) -> tuple[float, int]:
@@ -600,7 +616,7 @@ def report(r: dict) -> str:
             for d in got["details"]:
                 for shot in d.get("shots", []):
                     lines.append(f"  {t}: {shot['file']}: {'ok' if shot['ok'] else ', '.join(shot['problems'])} "
-                                 f"({shot['at_ms']} ms into the run; page read before it: Steps done "
+                                 f"({shot['at_ms']} ms into run {shot['run']}; page read before it: Steps done "
                                  f"{shot['steps']}, stale {shot['page_stale_flag']})")
     return "\n".join(lines)
 

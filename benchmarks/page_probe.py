@@ -52,15 +52,43 @@ PROBE_JS = r"""
     }).observe({type: "longtask", buffered: true});
   } catch (e) { B.longtasks = null; }
 
-  B.plotSignature = sel => {  // what a plotly chart draws: its images, paths and texts ("" = no chart)
-    const plot = document.querySelector(`${sel} .js-plotly-plot`);
-    if (!plot) return "";
-    const images = [...plot.querySelectorAll("image")].map(i => i.href.baseVal);
-    const paths = [...plot.querySelectorAll(".scatterlayer path, .barlayer path")].map(p => p.getAttribute("d"));
-    return images.join(",") + "|" + paths.join(",") + "|" + plot.textContent;
+  // A canvas chart (Vega-Lite: st.vega_lite_chart, st.line_chart) changes no DOM when it redraws: read its
+  // pixels, every 7th, into a hash and a count of inked ones (not transparent, not near-white).
+  B.canvasPixels = el => {
+    const out = [];
+    for (const c of el.querySelectorAll("canvas")) {
+      const ctx = c.width && c.height ? c.getContext("2d") : null;  // null for a WebGL canvas
+      if (!ctx) continue;
+      const data = ctx.getImageData(0, 0, c.width, c.height).data;
+      let hash = 0, ink = 0, seen = 0;
+      for (let i = 0; i < data.length; i += 28) {
+        hash = (hash * 31 + data[i] + 3 * data[i + 1] + 7 * data[i + 2] + 11 * data[i + 3]) | 0;
+        ink += data[i + 3] > 0 && data[i] + data[i + 1] + data[i + 2] < 700 ? 1 : 0;
+        seen++;
+      }
+      out.push({hash: `${c.width}x${c.height}:${hash}`, ink: ink / seen});
+    }
+    return out;
   };
-  B.curveDrawn = sel => [...document.querySelectorAll(`${sel} .scatterlayer path.js-line`)]
-    .some(p => (p.getAttribute("d") || "").length >= 20);
+  B.plotSignature = sel => {  // what a chart draws: its images, paths, texts and canvas pixels ("" = no chart)
+    const el = document.querySelector(sel);
+    const chart = el && (el.querySelector(".js-plotly-plot") || el.querySelector("svg.marks"));  // plotly, Vega-Lite
+    const parts = [];
+    if (chart) {
+      parts.push([...chart.querySelectorAll("image")].map(i => i.href.baseVal).join(","));
+      parts.push([...chart.querySelectorAll("path")].map(p => p.getAttribute("d")).join(","));
+      parts.push(chart.textContent);
+    }
+    if (el) parts.push(...B.canvasPixels(el).map(c => c.hash));
+    return parts.join("|").replace(/^\|+$/, "");
+  };
+  B.curveDrawn = sel => {  // a line trace with a path of >= 20 characters; on a canvas, 0.5% of it inked
+    const el = document.querySelector(sel);
+    if (!el) return false;
+    const lines = el.querySelectorAll(".scatterlayer path.js-line, .mark-line path, .mark-trail path");
+    return [...lines].some(p => (p.getAttribute("d") || "").length >= 20)
+      || B.canvasPixels(el).some(c => c.ink >= 0.005);
+  };
   B.metric = label => {
     for (const m of document.querySelectorAll("[data-testid='stMetric']")) {
       const l = m.querySelector("[data-testid='stMetricLabel']");
@@ -92,7 +120,8 @@ PROBE_JS = r"""
   B.chartState = sel => {  // cheap enough to poll: no forced layout
     const el = document.querySelector(sel);
     if (!el) return {present: false, steps: B.metricNumber("Steps done")};
-    return {present: true, drawn: B.curveDrawn(sel), stale: el.closest("[data-stale='true']") !== null,
+    const stale = el.closest("[data-stale='true']") !== null || el.querySelector("[data-stale='true']") !== null;
+    return {present: true, drawn: B.curveDrawn(sel), stale,
             skeleton: el.querySelector("[data-testid='stSkeleton']") !== null, steps: B.metricNumber("Steps done")};
   };
   B.chartLook = sel => {  // what chartState leaves out: opacity and place, which cost a style and layout pass
@@ -107,11 +136,23 @@ PROBE_JS = r"""
   };
 
   // watch kinds: "changed" (first frame whose chart differs from now), "updates" (every frame whose
-  // chart differs from the last drawn one), "metric" (first frame where a metric reads a number)
+  // chart differs from the last drawn one), "metric" (first frame where a metric reads a number).
+  // Checked in the frame after each DOM change; a chart that is not an SVG one (plotly, Vega-Lite's
+  // SVG) when the watch starts, e.g. a canvas, is also looked at every frame: it can redraw unseen.
   B.watch = (name, kind, arg) => {
-    B.watches[name] = {kind, arg, hit: null, times: [], last: kind === "metric" ? null : B.plotSignature(arg)};
-    return B.watches[name].last === "" ? "no chart yet" : "ok";
+    const w = {kind, arg, hit: null, times: [], last: kind === "metric" ? null : B.plotSignature(arg)};
+    B.watches[name] = w;
+    if (kind !== "metric" && !document.querySelector(`${arg} .js-plotly-plot, ${arg} svg.marks`)) {
+      const poll = () => {
+        if (B.watches[name] !== w || (kind === "changed" && w.hit !== null)) return;
+        check(w, performance.now());
+        requestAnimationFrame(poll);
+      };
+      requestAnimationFrame(poll);
+    }
+    return w.last === "" ? "no chart yet" : "ok";
   };
+  B.unwatch = name => { delete B.watches[name]; };
   const check = (w, t) => {
     if (w.kind === "metric") {
       if (w.hit === null && B.metricNumber(w.arg[0]) === w.arg[1]) w.hit = t;
@@ -145,7 +186,9 @@ STATE_JS = """() => {
   return `${location.pathname}: script ${app?.getAttribute('data-test-script-state')}, `
     + `connection ${app?.getAttribute('data-test-connection-state')}, `
     + `skeletons ${document.querySelectorAll("[data-testid='stSkeleton']").length}, `
-    + `tracebacks ${document.querySelectorAll("[data-testid='stException']").length}`;
+    + `tracebacks ${document.querySelectorAll("[data-testid='stException']").length}`
+    + [...document.querySelectorAll("[data-testid='stException']")].slice(0, 1)
+      .map(e => `: ${e.innerText.trim().split("\\n").slice(0, 2).join(" / ").slice(0, 300)}`).join("");
 }"""
 
 
@@ -290,6 +333,9 @@ class Session:
 
     def watch(self, name: str, kind: str, arg) -> str:
         return self.js("([n, k, a]) => __bench.watch(n, k, a)", [name, kind, arg])
+
+    def unwatch(self, name: str) -> None:
+        self.js("(n) => __bench.unwatch(n)", name)
 
     def watched(self, name: str) -> dict:
         """A watch's first hit and every hit (page times, ms)."""
