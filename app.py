@@ -34,12 +34,12 @@ c[4].metric(_("Vocabulary"), figures.symbols, help=_("Distinct characters plus t
 
 left, right = st.columns([1, 3])
 with left:
-    st.subheader(_("The first names"))
-    st.dataframe(pd.DataFrame({_("name"): corpus.words[:12]}), key="first_names")
+    st.header(_("The first names"), anchor=False)
+    st.dataframe(pd.DataFrame({_("name"): corpus.words[:12]}), key="first_names", hide_index=True)
 with right:
-    st.subheader(_("How long are the names?"))
+    st.header(_("How long are the names?"), anchor=False)
     plot(length_figure(corpus.digest, lang, corpus), "lengths")
 
-st.subheader(_("Which characters do they use?"))
+st.header(_("Which characters do they use?"), anchor=False)
 plot(char_figure(corpus.digest, lang, corpus), "letters")
 st.caption(_("Pick a page in the sidebar to start: **Counts** is the lecture's first step."))

@@ -54,7 +54,7 @@ def names(n: int) -> str:
     return ngettext("{n} name", "{n} names", n).format(n=fmt.count(n))
 
 
-st.header(_("Reading the table"))
+st.header(_("Reading the table"), anchor=False)
 info = structure(N, itos)
 c = st.columns(4)
 c[0].metric(_("Most common first character (row {b})").format(b=B), fmt.symbol(info.top_first[0]))
@@ -77,7 +77,7 @@ st.markdown(
 TOP = 15
 left, right = st.columns([2, 3], gap="large")
 with left:
-    st.subheader(_("The most common bigrams"))
+    st.subheader(_("The most common bigrams"), anchor=False)
     st.dataframe(
         top_bigrams(N, s.probs, itos, n=TOP),
         key="top_bigrams",
@@ -94,7 +94,7 @@ with left:
 
 @st.fragment
 def what_follows() -> None:
-    st.subheader(_("What follows a character?"))
+    st.subheader(_("What follows a character?"), anchor=False)
     # options are the characters themselves, so a choice survives a change of dataset
     start = _("{c} (start of a name)")  # translated now: the widget may call format_func outside this run
     ch = st.selectbox(_("Character"), itos, key="follow_char",

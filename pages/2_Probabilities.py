@@ -35,7 +35,7 @@ st.markdown(_(
 st.code(
     f"P = (N + k) / (N + k).sum(1, keepdim=True)  # ({V}, {V}) / ({V}, 1): row i ÷ the sum of row i\n"
     f"W = (N + k) / (N + k).sum(1)                # ({V}, {V}) / ({V},)  : column j ÷ the sum of row j",
-    language="python",
+    language=None, wrap_lines=True,  # plain: Streamlit's syntax colours fail the contrast a reader needs
 )
 st.markdown(_(
     "**Broadcasting** lines shapes up from the right: a ({V}, 1) column is stretched across the {V} columns, so "
@@ -56,14 +56,14 @@ if V > MAX_SHOWN:
               "characters; the sums use every symbol.").format(V=V, n=MAX_SHOWN - 1))
 left, rightcol = st.columns(2, gap="large")
 with left:
-    st.subheader("P = N / N.sum(1, keepdim=True)")
+    st.header("P = N / N.sum(1, keepdim=True)", anchor=False)
     st.caption(_("Every row sums to 1. Hover a cell to see the division."))
     plot(division_heatmap(corpus.digest, k, False, lang, corpus), "probs_right")
     plot(sums_figure(corpus.digest, k, False, lang, corpus), "sums_right")
     st.caption(_("Rows (blue) are all exactly 1: each is a distribution over the next character. Column sums mean "
                  "nothing in particular."))
 with rightcol:
-    st.subheader("W = N / N.sum(1)  ✗")
+    st.header("W = N / N.sum(1)  ✗", anchor=False)
     st.caption(_("Every column sums to 1. Hover a cell: it was divided by another row's sum."))
     plot(division_heatmap(corpus.digest, k, True, lang, corpus), "probs_wrong")
     plot(sums_figure(corpus.digest, k, True, lang, corpus), "sums_wrong")
@@ -78,7 +78,7 @@ with st.expander(_("All row and column sums as numbers")):
             ("wrong row sum", _("W: row sum")), ("wrong column sum", _("W: column sum"))]},
     })
 
-st.header(_("Sampling from each table"))
+st.header(_("Sampling from each table"), anchor=False)
 st.markdown(_(
     "The sampler rescales each row to sum to 1 before it draws (as `torch.multinomial` does), so the broken table "
     "never raises an error: it silently draws from rows proportional to N[i, j] ÷ sum of row j. Each count is "

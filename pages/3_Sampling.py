@@ -80,7 +80,7 @@ def names() -> None:
 
 @st.fragment
 def draw_by_draw() -> None:
-    st.header(_("One name, draw by draw"))
+    st.header(_("One name, draw by draw"), anchor=False)
     uniform = method == "uniform"
     draws = walk(corpus.digest, k, uniform, s.seed, corpus)
     steps = trace_rows(draws, vocab)

@@ -109,7 +109,7 @@ def names_box() -> None:
 
 
 names_box()
-st.header(_("The loss of the whole dataset"))
+st.header(_("The loss of the whole dataset"), anchor=False)
 st.markdown(_(
     "The same average over every bigram of all {n} names is **{nll}** at smoothing {k}. More fake counts pull every "
     "row toward uniform, so the loss climbs slowly from the raw counts' value toward log V."

@@ -25,7 +25,7 @@ floor_label = _("the counting model's NLL at smoothing {k}: {nll}").format(k=fmt
 def the_net() -> None:
     """Training and the views of the weights: one fragment, so a step redraws the view it changes and nothing else."""
     run = training.current_run(corpus, s.seed)
-    st.header(_("Training, live"))
+    st.header(_("Training, live"), anchor=False)
     st.markdown(_(
         "Each step runs every example of the dataset through the net, averages the NLL, adds a pull of W toward zero "
         "(regularisation) and moves W a little against the gradient. **fast** gets the same loss and gradient from the "
@@ -41,7 +41,7 @@ def the_net() -> None:
         share.show_code(snippets.training_code(share.data_file_name(corpus.name), int(st.session_state.steps),
                                                float(st.session_state.lr), float(st.session_state.reg), s.seed),
                         "training", _("the lecture's training loop with these settings"))
-    st.header(_("Look inside the net"))
+    st.header(_("Look inside the net"), anchor=False)
     view = st.segmented_control(_("View"), list(VIEWS), format_func=i18n.option_labels(VIEWS), default="forward",
                                 required=True, key="nn_view")
     if run.training:

@@ -25,7 +25,7 @@ held = ev.held(corpus.digest, seed, corpus) if len(corpus.words) >= 3 else None
 no_split = _("No train/dev/test split for this dataset: it needs at least 3 names, and {name} has {n}.").format(
     name=fmt.md_code(corpus.name), n=len(corpus.words))
 
-st.header(_("The split"))
+st.header(_("The split"), anchor=False)
 if held is None:
     st.warning(no_split)
 else:
@@ -133,9 +133,9 @@ def ranking_view() -> None:
               "nll": st.column_config.NumberColumn(_("average NLL"), format="%.4f")}
     height = 35 * (N_SHOWN + 1) + 3  # every row, no inner scrolling
     left, right = st.columns(2)
-    left.subheader(_("The {n} most name-like").format(n=N_SHOWN))
+    left.subheader(_("The {n} most name-like").format(n=N_SHOWN), anchor=False)
     left.dataframe(table.head(N_SHOWN), hide_index=True, column_config=config, height=height, key="rank_top")
-    right.subheader(_("The {n} least name-like").format(n=N_SHOWN))
+    right.subheader(_("The {n} least name-like").format(n=N_SHOWN), anchor=False)
     right.dataframe(table.tail(N_SHOWN).iloc[::-1], hide_index=True, column_config=config, height=height,
                     key="rank_bottom")
     query = st.text_input(_("Search the ranking"), key="rank_search", max_chars=100, placeholder=_("e.g. ann"))
@@ -152,7 +152,7 @@ def views() -> None:
         st.rerun()  # the whole page: the sidebar's smoothing changed
     view = st.segmented_control(_("View"), list(VIEWS), format_func=lambda v: _(VIEWS[v]), default="smoothing",
                                 required=True, key="gen_view")
-    st.header(_(VIEWS[view]))
+    st.header(_(VIEWS[view]), anchor=False)
     if view in ("smoothing", "reg") and held is None:
         st.warning(no_split)
     else:

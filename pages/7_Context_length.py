@@ -105,17 +105,17 @@ def reading() -> str:
 
 left, right = st.columns([3, 2])
 with left:
-    st.subheader(_("Loss against context length"))
+    st.header(_("Loss against context length"), anchor=False)
     plot(nll_figure(corpus.digest, s.seed, k, i18n.language(), corpus), "ngram_nll",
          alt=_("Train and dev NLL against the characters of context"))
 with right:
-    st.subheader(_("What the numbers say"))
+    st.header(_("What the numbers say"), anchor=False)
     st.markdown(reading())
 
 
 @st.fragment
 def names_per_model() -> None:
-    st.subheader(_("Names from each model"))
+    st.header(_("Names from each model"), anchor=False)
     state.remember("ngram_num_samples", SETTINGS.ngram_samples)
     num = st.columns([1, 4])[0].number_input(_("Names per model"), min_value=1, max_value=SETTINGS.max_ngram_samples,
                                              step=1, key="ngram_num_samples", on_change=state.publish)

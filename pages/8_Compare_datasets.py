@@ -65,7 +65,7 @@ def comparison() -> None:
         st.markdown(_("{name}: {n} names. Change it in the sidebar: the bundled list, another year, or your own "
                       "upload.").format(name=fmt.md_code(left_name), n=fmt.count(len(left.words))))
     with head_right:
-        st.subheader(_("Right: US names of one year"))
+        st.header(_("Right: US names of one year"), anchor=False)
         right, right_name = pick_right()
         st.markdown(_("{name}: {n} names.").format(name=fmt.md_code(right_name), n=fmt.count(len(right.words))))
     if left.digest == right.digest:
@@ -80,7 +80,7 @@ def comparison() -> None:
     aligned = cmp.aligned(ld, rd, left, right)
     U, B = len(aligned.vocab), fmt.md_code(aligned.vocab.boundary)
     widened = U > min(len(left.vocab), len(right.vocab))  # one list has characters the other lacks
-    st.header(_("Where the probabilities moved"))
+    st.header(_("Where the probabilities moved"), anchor=False)
     st.markdown(_(
         "Each cell is P(next | first) on the right minus the same on the left, in percentage points, at smoothing {k}: "
         "**blue** pairs are more likely on the right, **red** ones on the left. Row {b} compares first letters and "
@@ -94,7 +94,7 @@ def comparison() -> None:
     plot(cmp.diff_heatmap(ld, rd, k, (left_name, right_name), lang, aligned), "cmp_diff",
          alt=_("Heatmap of P right − P left over {U}×{U} bigrams").format(U=U))
 
-    st.subheader(_("The {n} biggest changes").format(n=N_CHANGES))
+    st.subheader(_("The {n} biggest changes").format(n=N_CHANGES), anchor=False)
     top = cmp.changes(ld, rd, k, N_CHANGES, aligned)
     shown = top.assign(bigram=[fmt.symbol(a) + fmt.symbol(b) for a, b in zip(top["first"], top["next"])],
                        change=top["change"] * 100)  # percentage points, as in the heatmap's cells
@@ -108,7 +108,7 @@ def comparison() -> None:
     st.caption(_("P is a share of its row: a big change in a row one list hardly uses rests on a few counts (a row a "
                  "list never uses is uniform), so read the counts beside it."))
 
-    st.header(_("How different are they? Each model scores the other's names"))
+    st.header(_("How different are they? Each model scores the other's names"), anchor=False)
     x = cmp.cross(ld, rd, k, aligned)
     st.markdown(_(
         "A model is least surprised by the names it was counted from. Scoring one list's names with the other list's "
@@ -131,7 +131,7 @@ def comparison() -> None:
                            "differ from the figure in the table above, which counts its own characters only.")
     st.caption(caption)
 
-    st.header(_("Samples from both"))
+    st.header(_("Samples from both"), anchor=False)
     st.markdown(_("{n} names from each list's own model at smoothing {k}, with the sidebar's seed ({seed}): the same "
                   "random numbers walk two different tables.").format(n=N_SAMPLES, k=fmt.smoothing(k), seed=s.seed))
     draws = cmp.samples(ld, rd, k, s.seed, N_SAMPLES, left, right)

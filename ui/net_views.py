@@ -76,23 +76,24 @@ def forward_view(c: Ctx) -> None:
                 + f" — xs = `{xs}`, ys = `{ys}`")
     c1, c2 = st.columns([3, 2])
     with c1:
-        st.subheader(_("One-hot inputs"))
+        st.subheader(_("One-hot inputs"), anchor=False)
         st.caption(_("`F.one_hot(xs, {V})`: one row per example, a single 1 in its input character's column.")
                    .format(V=V))
         plot(net.onehot_figure(c.corpus.digest, word, c.lang, fw, c.corpus), "nn_onehot")
     with c2:
-        st.subheader(_("one_hot @ W is a row lookup"))
+        st.subheader(_("one_hot @ W is a row lookup"), anchor=False)
         if st.session_state.get("nn_example", 0) >= len(xs):
             st.session_state.nn_example = 0  # a shorter word than before: the old pick is gone
         i = st.selectbox(_("Example"), range(len(xs)), key="nn_example", format_func=lambda i: f"{i}: {pairs[i]}")
         st.markdown(_("Multiplying the one-hot row by W adds up W's rows weighted by 0 or 1, so it returns row {x} of "
                       "W itself (the row of {c}):").format(x=xs[i], c=fmt.md_code(fmt.symbol(vocab.itos[xs[i]]))))
+        columns = pd.Index([fmt.symbol(ch) for ch in vocab.itos], name=_("column"))  # a named index: no empty header
         st.dataframe(pd.DataFrame({"one_hot(x) @ W": fw.logits[i].tolist(), f"W[{xs[i]}]": W[xs[i]].tolist()},
-                                  index=[fmt.symbol(ch) for ch in vocab.itos]).T, key="nn_lookup")
+                                  index=columns), key="nn_lookup", height=250)
         same = torch.equal(fw.logits[i], W[xs[i]])
         (st.success if same else st.error)(_("Identical: {same}. The logits are just W's row for the input.")
                                            .format(same=same))
-    st.subheader(_("What the net predicts for each example"))
+    st.subheader(_("What the net predicts for each example"), anchor=False)
     plot(net.bars_figure(c.corpus.digest, net.weights_key(W), word, c.lang, fw, c.corpus), "nn_bars")
     if len(xs) > net.MAX_BARS:
         st.caption(_("Bars for the first {n} of {m} examples; the table lists all.").format(n=net.MAX_BARS, m=len(xs)))
@@ -240,10 +241,11 @@ def samples_view(c: Ctx) -> None:
     n1, n2 = st.columns(2)
     vocab = c.corpus.vocab
     n1.markdown(_("**The net after {n} steps**").format(n=fmt.count(c.run.steps)))
-    n1.dataframe({_("name"): sample(net_probs(c.run.W), vocab, N_SAMPLES, seed=c.seed)}, key="nn_net_names")
+    n1.dataframe({_("name"): sample(net_probs(c.run.W), vocab, N_SAMPLES, seed=c.seed)}, key="nn_net_names",
+                 hide_index=True)
     n2.markdown(_("**The counting model, smoothing {k}**").format(k=fmt.smoothing(c.smoothing)))
     n2.dataframe({_("name"): sample(c.corpus.probs(c.smoothing), vocab, N_SAMPLES, seed=c.seed)},
-                 key="nn_count_names")
+                 key="nn_count_names", hide_index=True)
 
 
 SHOW = {"forward": forward_view, "probs": probs_view, "counts": counts_view, "reg": reg_view, "grad": grad_view,

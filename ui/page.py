@@ -13,7 +13,7 @@ def page(title: str, *, chapter: str | None = None, url_keys: tuple[str, ...] = 
     `url_keys` the page's own settings that the address bar carries."""
     st.set_page_config(page_title=f"{_(title)} · makemore explorer", page_icon=PAGE_ICON, layout="wide")
     settings = sidebar(url_keys)
-    st.title(_(title))
+    st.title(_(title), anchor=False)
     if chapter:
         i18n.lecture_link(chapter)
     return settings

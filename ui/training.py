@@ -143,6 +143,14 @@ def _draw(run: Run, slots: dict, floor: float, ceiling: float, zoom: bool) -> No
 def panel(corpus: Corpus, run: Run, floor: float, floor_label: str) -> dict:
     """The controls, the buttons, and placeholders drawn with the run's state. Returns the placeholders for
     `train_live` (call it last in the same fragment: its loop keeps the fragment running)."""
+    # The buttons come first: the main control a few Tab presses into the page. They are never disabled (a
+    # disabled button drops the keyboard focus); a click that means nothing now (Pause when idle) does nothing.
+    b = st.columns(4)
+    b[0].button(_("Resume") if run.paused else _("Start"), key="train_start", on_click=_on_start, type="primary",
+                width="stretch")
+    b[1].button(_("Pause"), key="train_pause", on_click=_on_pause, width="stretch")
+    b[2].button(_("One step"), key="train_step", on_click=_on_step, args=(corpus.counts,), width="stretch")
+    b[3].button(_("Reset"), key="train_reset", on_click=_on_reset, width="stretch")
     c = st.columns([1, 1, 1, 2])
     c[0].number_input(_("Learning rate"), min_value=1e-4, max_value=SETTINGS.max_lr, step=10.0, format="%g",
                       key="lr", on_change=state.publish)
@@ -152,14 +160,6 @@ def panel(corpus: Corpus, run: Run, floor: float, floor_label: str) -> dict:
                       format="%g", key="reg", on_change=state.publish)
     c[3].radio(_("Method"), list(METHOD_LABELS), key="train_method", horizontal=True,
                format_func=i18n.option_labels(METHOD_LABELS), on_change=state.publish)
-    # The buttons are never disabled: a disabled button drops the keyboard focus. A click that means
-    # nothing now (Pause when idle, Start while training) just does nothing.
-    b = st.columns(4)
-    b[0].button(_("Resume") if run.paused else _("Start"), key="train_start", on_click=_on_start, type="primary",
-                width="stretch")
-    b[1].button(_("Pause"), key="train_pause", on_click=_on_pause, width="stretch")
-    b[2].button(_("One step"), key="train_step", on_click=_on_step, args=(corpus.counts,), width="stretch")
-    b[3].button(_("Reset"), key="train_reset", on_click=_on_reset, width="stretch")
     slots = {"progress": st.empty(), "error": st.empty(), "metrics": st.empty()}
     zoom = st.toggle(_("Zoom in on the floor"), key="loss_zoom")
     slots["chart"] = st.container(key="loss_chart").empty()
