@@ -152,9 +152,7 @@ def _mean_nll(p: torch.Tensor) -> float:
 def nll_from_counts(counts: torch.Tensor, probs: torch.Tensor) -> float:
     """The same average NLL as `nll` for the words N was counted from, in O(V^2): sum N*-log P / sum N."""
     N, P = counts.double(), probs.double()
-    if ((N > 0) & (P == 0)).any():
-        return math.inf
-    seen = N > 0  # 0 * log 0 would be NaN; unseen pairs add nothing
+    seen = N > 0  # 0 * log 0 would be NaN; unseen pairs add nothing; a seen pair with P = 0 gives inf
     return float(-(N[seen] * P[seen].log()).sum() / N.sum())
 
 

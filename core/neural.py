@@ -235,7 +235,7 @@ class Run:
                 if time.perf_counter() - t0 > budget_s:
                     break
         except TrainingDiverged as e:
-            self.W, self.target, self.diverged = e.W, self.steps, e
+            self.target, self.diverged = self.steps, e  # self.W already holds the last finite weights
         except (MemoryError, RuntimeError) as e:  # torch reports an allocation it cannot make as RuntimeError
             self.target, self.failed = self.steps, str(e)
         if done:

@@ -32,13 +32,12 @@ class Draw:
 
 
 def lecture_cdf(rows: np.ndarray) -> np.ndarray:
-    """The 2022 CPU kernel's table for one draw: float32 running sum of each row, over its total, last set to 1.
+    """The 2022 CPU kernel's table for one draw: float32 running sum of each row over its total (so the last is 1).
 
     Rounding in float32 moves the slice edges a little: a float64 sum would give other names for some seeds.
     """
     cum = np.cumsum(np.asarray(rows, dtype=np.float32), axis=-1, dtype=np.float32)  # (R, V)
     cum /= cum[..., -1:]
-    cum[..., -1] = 1.0
     return cum
 
 
