@@ -96,8 +96,8 @@ def names_box() -> None:
                       _("more likely than"): [_("{x}% of the dataset").format(x=f"{sc.rank.beats:.1f}")
                                               for sc in scores]},
                      hide_index=True, key="names_table")
-        if st.session_state.get("loss_detail", 0) >= len(scores):
-            st.session_state.loss_detail = 0  # fewer names than before: the old pick is gone
+        if st.session_state.get("loss_detail", 0) not in range(len(scores)):
+            st.session_state.loss_detail = 0  # fewer names than before (or a label the browser kept): start over
         pick = st.selectbox(_("Show the bigrams of"), range(len(scores)), format_func=lambda i: scores[i].word,
                             key="loss_detail")
         show_name(scores[pick])

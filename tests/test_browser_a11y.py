@@ -33,6 +33,9 @@ PAGES = ["", *(p.stem.split("_", 1)[1] for p in sorted((ROOT / "pages").glob("*.
 ALWAYS_FAIL = {"heading-order", "empty-table-header"}
 HEATMAPS = {"Counts": ["heatmap"], "Probabilities": ["probs_right", "probs_wrong"],
             "Neural_net": ["nn_probs", "nn_counts_probs", "nn_diff", "nn_grad"], "Compare_datasets": ["cmp_diff"]}
+# a heatmap in one view of several: the view's position in the page's segmented control (any language)
+VIEW_OF = {"nn_probs": ("nn_view", 1), "nn_counts_probs": ("nn_view", 1), "nn_diff": ("nn_view", 1),
+           "nn_grad": ("nn_view", 4)}
 MIN_TEXT_PX = 9  # cell text smaller than this is not readable, so it must not be drawn at all
 # Each page's main control (a CSS selector the focused element must be inside) and the Tab budget:
 # the sidebar alone takes 16 stops (skip link, 9 page links, dataset, upload, smoothing, seed, 2 help icons).
@@ -44,7 +47,7 @@ MAIN_CONTROL = {
     "Loss": ".st-key-name",
     "Neural_net": ".st-key-train_start",
     "Generalisation": ".st-key-apply_best_k",
-    "Context_length": ".st-key-ngram_num_samples",
+    "Context_length": "[data-testid=stSidebar] .st-key-smoothing input",  # its table and chart answer smoothing
     "Compare_datasets": ".st-key-cmp_year",
 }
 MAX_TABS = 25
@@ -88,8 +91,15 @@ class Visit:
             pg.goto(url_of(server, path, lang))
             settle(pg)
             assert pg.get_by_test_id("stException").count() == 0, f"a traceback on /{path}"
-            self.heatmaps = {key: heatmap_layout(pg, key) for key in HEATMAPS.get(path, [])}
-            self.taps = {key: tap_a_cell(pg, key) for key in self.heatmaps} if screen == "phone" else {}
+            self.heatmaps, self.taps = {}, {}
+            for key in HEATMAPS.get(path, []):
+                if key in VIEW_OF:
+                    control, position = VIEW_OF[key]
+                    pg.locator(f".st-key-{control} button").nth(position).click()
+                    settle(pg)
+                self.heatmaps[key] = heatmap_layout(pg, key)
+                if screen == "phone":
+                    self.taps[key] = tap_a_cell(pg, key)
             show_everything(pg, SCREENS[screen]["viewport"])
             self.violations = axe_violations(pg)
             SHOTS.mkdir(parents=True, exist_ok=True)

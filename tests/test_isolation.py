@@ -101,3 +101,26 @@ def test_each_training_is_seen_only_by_its_session(users):
         fresh.session_state["nn_run"].owner[0]
         == core.Corpus.from_bytes(core.default_data_path().read_bytes(), "x").digest
     )
+
+
+def test_a_session_leaves_the_shared_dataset_and_its_tables_as_they_were(lecture_path, monkeypatch):
+    """The loaded dataset, its counts and P are shared read-only between sessions with the same data
+    (st.cache_resource): every page, every view and a training run must leave them unchanged."""
+    monkeypatch.setenv("MAKEMORE_DATA", str(lecture_path))
+    at = session()
+    from ui.sidebar import Settings, load
+
+    data = lecture_path.read_bytes()
+    shared = load(data, lecture_path.name)
+    before = (list(shared.words), shared.counts.clone(), Settings(shared, 1.0, 1).probs.clone())
+    for page in ["app.py", *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pages").glob("*.py"))]:
+        at.switch_page(page).run()
+        assert not at.exception
+    at.switch_page("pages/5_Neural_net.py").run()
+    for view in ["forward", "probs", "counts", "reg", "grad", "samples"]:
+        at.segmented_control(key="nn_view").set_value(view).run()
+    at.button(key="train_start").click().run()
+    after = load(data, lecture_path.name)
+    assert after is shared  # the one shared object...
+    assert after.words == before[0] and torch.equal(after.counts, before[1])  # ...as it was
+    assert torch.equal(Settings(after, 1.0, 1).probs, before[2])

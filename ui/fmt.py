@@ -45,10 +45,10 @@ def symbol(s: str) -> str:
     if s == " ":
         return "␣"
     category = unicodedata.category(s)
+    if is_invisible(s) or category.startswith("C"):  # before marks: a variation selector is an invisible mark
+        return f"U+{ord(s):04X}"
     if category in ("Mn", "Mc", "Me"):
         return "◌" + s
-    if is_invisible(s) or category.startswith("C"):
-        return f"U+{ord(s):04X}"
     return s
 
 

@@ -145,4 +145,4 @@ def lecture_link(chapter: str) -> None:
     ui.lecture.CHAPTERS): YouTube at that time, and in Chinese also the Bilibili upload."""
     from .lecture import lecture_markdown  # imported here: ui.lecture uses this module's _
 
-    st.caption(lecture_markdown(chapter))
+    st.markdown(lecture_markdown(chapter))  # not a caption: a link faded to 60% is too pale to read

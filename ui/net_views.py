@@ -82,8 +82,8 @@ def forward_view(c: Ctx) -> None:
         plot(net.onehot_figure(c.corpus.digest, word, c.lang, fw, c.corpus), "nn_onehot")
     with c2:
         st.subheader(_("one_hot @ W is a row lookup"), anchor=False)
-        if st.session_state.get("nn_example", 0) >= len(xs):
-            st.session_state.nn_example = 0  # a shorter word than before: the old pick is gone
+        if st.session_state.get("nn_example", 0) not in range(len(xs)):
+            st.session_state.nn_example = 0  # a shorter word than before (or a label the browser kept): start over
         i = st.selectbox(_("Example"), range(len(xs)), key="nn_example", format_func=lambda i: f"{i}: {pairs[i]}")
         st.markdown(_("Multiplying the one-hot row by W adds up W's rows weighted by 0 or 1, so it returns row {x} of "
                       "W itself (the row of {c}):").format(x=xs[i], c=fmt.md_code(fmt.symbol(vocab.itos[xs[i]]))))
