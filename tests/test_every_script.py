@@ -67,8 +67,8 @@ def shows_nan(at) -> list[str]:
         numbers = table.select_dtypes("number")
         if numbers.isna().any().any():
             found.append(f"a NaN in table {list(table.columns)}")
-        for col in table.columns:
-            if table[col].astype(str).str.fullmatch(r"-?nan", case=False).any() and col in table.select_dtypes("object"):
+        for col in table.select_dtypes("object").columns:  # a number formatted as text: "nan"
+            if table[col].astype(str).str.fullmatch(r"-?nan", case=False).any():
                 found.append(f"'nan' text in column {col}")
     for md in [*at.markdown, *at.caption, *at.info, *at.warning, *at.error]:
         prose = re.sub(r"`[^`]*`", "", md.value)  # names are shown as code spans: a name may well be 'nan'
