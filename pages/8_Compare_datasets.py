@@ -61,7 +61,7 @@ def comparison() -> None:
     head_left, head_right = st.columns(2, gap="large")
     left_name = corpus_name(left)
     with head_left:
-        st.subheader(_("Left: the sidebar's dataset"))
+        st.header(_("Left: the sidebar's dataset"), anchor=False)
         st.markdown(_("{name}: {n} names. Change it in the sidebar: the bundled list, another year, or your own "
                       "upload.").format(name=fmt.md_code(left_name), n=fmt.count(len(left.words))))
     with head_right:

@@ -95,6 +95,9 @@ class Visit:
             for key in HEATMAPS.get(path, []):
                 if key in VIEW_OF:
                     control, position = VIEW_OF[key]
+                    if screen == "phone" and self.taps:  # a fresh page for each view: plotly keeps a finished
+                        pg.reload()  # touch's state when its chart goes, and the next chart's first taps are lost
+                        settle(pg)
                     pg.locator(f".st-key-{control} button").nth(position).click()
                     settle(pg)
                 self.heatmaps[key] = heatmap_layout(pg, key)
@@ -177,8 +180,13 @@ def tap_a_cell(pg, key: str) -> tuple[str, str]:
     layout = pg.evaluate(LAYOUT_JS, key)
     left, top, right, bottom = layout["grid"]
     n, row, col = layout["n"], layout["n"] // 2, 2
-    pg.touchscreen.tap(left + (right - left) * (col + 0.5) / n, top + (bottom - top) * (row + 0.5) / n)
+    x, y = left + (right - left) * (col + 0.5) / n, top + (bottom - top) * (row + 0.5) / n
     label = pg.locator(f".st-key-{key} .hoverlayer .hovertext").first
+    for _attempt in range(2):  # plotly sometimes takes a first touch after another element's click as a focus
+        pg.touchscreen.tap(x, y)
+        pg.wait_for_timeout(500)
+        if label.count():
+            break
     playwright.expect(label).to_be_visible(timeout=5_000)
     return layout["yticks"][row][0] + layout["xticks"][col][0], label.text_content()
 
