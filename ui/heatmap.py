@@ -40,7 +40,7 @@ def top_symbols(counts: torch.Tensor, k: int = MAX_SHOWN) -> list[int]:
 
 def grid(V: int, keep: list[int], cell: Callable[[int, int], str]) -> list[list[str]]:
     """(V, V) strings for a heatmap: cell(i, j) for the kept rows and columns, "" elsewhere."""
-    out = [[""] * V for _ in range(V)]
+    out = [[""] * V for _row in range(V)]
     for i in keep:
         row = out[i]
         for j in keep:
@@ -61,8 +61,8 @@ def _rgb(colour: str) -> list[float]:
 def _needs_white(zz: np.ndarray, colorscale: str, zmin: float, zmax: float) -> np.ndarray:
     """(V, V) bool: True where white text contrasts more with the cell's colour than DARK_TEXT does."""
     stops = get_colorscale(colorscale)  # [[position, 'rgb(...)'], ...]
-    positions = [pos for pos, _ in stops]
-    channels = np.array([_rgb(colour) for _, colour in stops]) / 255  # (stops, 3)
+    positions = [pos for pos, _colour in stops]
+    channels = np.array([_rgb(colour) for _pos, colour in stops]) / 255  # (stops, 3)
     where = np.nan_to_num(np.clip((zz - zmin) / (zmax - zmin or 1.0), 0.0, 1.0))
     fill = np.stack([np.interp(where, positions, channels[:, k]) for k in range(3)], axis=-1)  # (V, V, 3)
     linear = np.where(fill <= 0.03928, fill / 12.92, ((fill + 0.055) / 1.055) ** 2.4)
