@@ -46,7 +46,8 @@ def entries(catalog: Catalog) -> dict[tuple, Message]:
 
 
 _CODE_SPAN = re.compile(r"`[^`]*`")
-_PERCENT = re.compile(r"%(?:\([^)]*\))?[-#0 +]*\d*(?:\.\d+)?[a-zA-Z%]")
+# no space flag: "{share}% of them" is a percent sign before a word, not the conversion "% o"
+_PERCENT = re.compile(r"%(?:\([^)]*\))?[-#0+]*\d*(?:\.\d+)?[a-zA-Z%]")
 
 
 def placeholders(text: str) -> list[str]:
