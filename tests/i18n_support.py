@@ -133,7 +133,9 @@ def untranslated_english(text: str, allowed=()) -> list[str]:
 
 # --- the text a page shows --------------------------------------------------------------------
 
-_TEXT_FIELDS = {"body", "label", "help", "placeholder", "options", "captions", "delta", "text"}
+# content: a segmented control's or pills' option; title: an alert's
+_TEXT_FIELDS = {"body", "label", "help", "placeholder", "options", "captions", "delta", "delta_description", "text",
+                "content", "title"}
 
 
 def _proto_text(msg) -> list[str]:
