@@ -8,8 +8,10 @@ from ui import fmt, i18n, share
 from ui.charts import plot
 from ui.figures.counts import MODES, follow_figure, table_heatmap
 from ui.heatmap import MAX_SHOWN
-from ui.i18n import _, ngettext
+from ui.i18n import N_, _, ngettext
 from ui.page import page
+
+MODE_LABELS = {"counts": N_("counts"), "probabilities": N_("probabilities"), "−log P": "−log P"}  # the buttons' labels
 
 s = page(i18n.N_("Counting bigrams"), chapter="counting")
 corpus, k = s.corpus, s.smoothing
@@ -27,7 +29,7 @@ st.markdown(_(
 @st.fragment
 def the_table() -> None:
     mode = st.segmented_control(_("Colour and label the cells by"), list(MODES), default="counts", required=True,
-                                key="heatmap_mode")
+                                format_func=i18n.option_labels(MODE_LABELS), key="heatmap_mode")
     st.caption(_("{what} — smoothing k = {k} (sidebar). Hover a cell for all three numbers.").format(
         what=_(MODES[mode]), k=fmt.smoothing(k)))
     if mode == "counts" and k > 0:

@@ -110,7 +110,8 @@ def draw_by_draw() -> None:
     with st.expander(_("All draws of this name")):
         st.dataframe(steps.set_index("step").style.format({"u": "{:.4f}", "low": "{:.4f}", "high": "{:.4f}"}),
                      key="trace_table", column_config={
-                         "from": _("from"), "chosen": _("chosen"), "so far": _("so far")})
+                         "_index": _("step"), "from": _("from"), "chosen": _("chosen"), "low": _("low"),
+                         "high": _("high"), "so far": _("so far")})
 
 
 names()

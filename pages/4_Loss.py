@@ -32,9 +32,12 @@ def rank_sentence(score: NameScore) -> str:
     r, word = score.rank, fmt.md_code(score.word)
     if not math.isfinite(score.nll):
         return _("every one is more likely than {word}, whose loss is infinite.").format(word=word)
-    sentence = _("{word} is more likely than {share}% of them; {n} have a lower loss").format(
-        word=word, share=f"{r.beats:.1f}", n=fmt.count(r.lower))
-    return sentence + (_(" — it would be the most likely of all.") if r.lower == 0 else ".")
+    if r.lower == 0:
+        template = _("{word} is more likely than {share}% of them; {n} have a lower loss — it would be the most "
+                     "likely of all.")
+    else:
+        template = _("{word} is more likely than {share}% of them; {n} have a lower loss.")
+    return template.format(word=word, share=f"{r.beats:.1f}", n=fmt.count(r.lower))
 
 
 def show_name(score: NameScore) -> None:

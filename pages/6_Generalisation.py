@@ -150,7 +150,7 @@ def ranking_view() -> None:
 def views() -> None:
     if st.session_state.pop("_rerun_page", False):
         st.rerun()  # the whole page: the sidebar's smoothing changed
-    view = st.segmented_control(_("View"), list(VIEWS), format_func=lambda v: _(VIEWS[v]), default="smoothing",
+    view = st.segmented_control(_("View"), list(VIEWS), format_func=i18n.option_labels(VIEWS), default="smoothing",
                                 required=True, key="gen_view")
     st.header(_(VIEWS[view]), anchor=False)
     if view in ("smoothing", "reg") and held is None:

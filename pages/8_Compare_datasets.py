@@ -32,7 +32,7 @@ def pick_right() -> tuple[Corpus, str]:
     state.remember("cmp_sex", "both")
     year = int(st.number_input(_("Year"), min_value=1880, max_value=2017, step=1, key="cmp_year",
                                on_change=state.publish))
-    sex = st.radio(_("Names of"), list(SEXES), format_func=lambda x: _(SEXES[x]), horizontal=True, key="cmp_sex",
+    sex = st.radio(_("Names of"), list(SEXES), format_func=i18n.option_labels(SEXES), horizontal=True, key="cmp_sex",
                    on_change=state.publish)
     try:
         return load(year_bytes(year, sex), f"US {year} {sex}"), year_name(year, sex)

@@ -46,7 +46,8 @@ def entries(catalog: Catalog) -> dict[tuple, Message]:
 
 
 _CODE_SPAN = re.compile(r"`[^`]*`")
-_PERCENT = re.compile(r"%(?:\([^)]*\))?[-#0 +]*\d*(?:\.\d+)?[a-zA-Z%]")
+# no space flag: "{share}% of them" is a percent sign before a word, not the conversion "% o"
+_PERCENT = re.compile(r"%(?:\([^)]*\))?[-#0+]*\d*(?:\.\d+)?[a-zA-Z%]")
 
 
 def placeholders(text: str) -> list[str]:
@@ -99,6 +100,12 @@ def _prose(text: str) -> str:
     return re.sub(f"({_CJK}+)", r" | \1 | ", text)
 
 
+def prose_words(text: str) -> list[str]:
+    """The English-looking words of visible text, outside code, markup, links and placeholders."""
+    words = (token.strip(_EDGE) for token in _prose(text).split())
+    return [w for w in words if _WORD.match(w)]
+
+
 def untranslated_english(text: str, allowed=()) -> list[str]:
     """Runs of three or more English words in visible text, outside code, names and units.
 
@@ -126,7 +133,9 @@ def untranslated_english(text: str, allowed=()) -> list[str]:
 
 # --- the text a page shows --------------------------------------------------------------------
 
-_TEXT_FIELDS = {"body", "label", "help", "placeholder", "options", "captions", "delta", "text"}
+# content: a segmented control's or pills' option; title: an alert's
+_TEXT_FIELDS = {"body", "label", "help", "placeholder", "options", "captions", "delta", "delta_description", "text",
+                "content", "title"}
 
 
 def _proto_text(msg) -> list[str]:
@@ -159,6 +168,19 @@ def _figure_text(spec: str) -> list[str]:
     return out
 
 
+def _headers(df, config: dict) -> list[str]:
+    """A table's headers as shown: a column's st.column_config label where it has one, else its name; the index's
+    name unless the index is hidden; and every help tooltip. A hidden column shows nothing."""
+    out = []
+    columns = [("_index", df.index.name), *((str(c), str(c)) for c in df.columns)]
+    for key, name in columns:
+        c = config.get(key, {})
+        if c.get("hidden") or (key == "_index" and name is None and not c.get("label")):
+            continue
+        out += [c.get("label") or str(name)] + ([c["help"]] if c.get("help") else [])
+    return out
+
+
 def visible_text(node) -> list[str]:
     """Every string an AppTest tree (e.g. `at.main`, `at.sidebar`) shows: prose, labels, options, help, column
     headers, figure titles and hover templates. User input is left out (widget values are not text fields here)."""
@@ -169,9 +191,7 @@ def visible_text(node) -> list[str]:
     elif proto is not None:
         out += _proto_text(proto)
     if type(node).__name__ == "Dataframe":
-        out += [str(c) for c in node.value.columns]
-        for config in json.loads(proto.columns or "{}").values():  # st.column_config labels and help
-            out += [config[k] for k in ("label", "help") if config.get(k)]
+        out += _headers(node.value, json.loads(proto.columns or "{}"))
     for child in getattr(node, "children", {}).values():
         out += visible_text(child)
     return out

@@ -70,6 +70,7 @@ def test_placeholders_are_fields_percent_formats_and_code_spans():
     assert placeholders("{n} chars of {word!r} at {loss:.4g}, 50% `P.sum(1)` %s %(k)d") == [
         "%(k)d", "%s", "`P.sum(1)`", "{loss:.4g}", "{n}", "{word!r}"]
     assert placeholders("{n} 个字符") == placeholders("{n} chars")
+    assert placeholders("{share}% of them") == placeholders("{share}% 的名字") == ["{share}"]  # a % sign, no "% o"
 
 
 def test_the_compiled_catalogue_says_what_the_po_says():

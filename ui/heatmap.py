@@ -187,7 +187,7 @@ def bigram_heatmap(
         margin=dict(l=10, r=10, t=76, b=10),  # t: the Fullscreen button (25 px), then the title and the letters
         xaxis=dict(axis, side="top", title=dict(text=axis_titles[0], standoff=4)),
         xaxis2=dict(overlaying="x", range=[-0.5, V - 0.5], visible=False, fixedrange=True),
-        yaxis=dict(axis, autorange="reversed", title=dict(text=axis_titles[1], standoff=4)),
+        yaxis=dict(axis, autorange="reversed", title=dict(text=axis_titles[1], standoff=10)),
         barmode="overlay",
         bargap=0,
         uniformtext=dict(minsize=MIN_TEXT_PX, mode="hide"),

@@ -11,7 +11,7 @@ from .sidebar import Settings, sidebar
 def page(title: str, *, chapter: str | None = None, url_keys: tuple[str, ...] = ()) -> Settings:
     """Set up a page: `title` is an N_-marked message, `chapter` a key of i18n's lecture chapters,
     `url_keys` the page's own settings that the address bar carries."""
-    st.set_page_config(page_title=f"{_(title)} · makemore explorer", page_icon=PAGE_ICON, layout="wide")
+    st.set_page_config(page_title=_(title) + " · " + _("makemore explorer"), page_icon=PAGE_ICON, layout="wide")
     settings = sidebar(url_keys)
     st.title(_(title), anchor=False)
     if chapter:
