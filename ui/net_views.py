@@ -146,12 +146,12 @@ def counts_view(c: Ctx) -> None:
                          n=fmt.count(int((c.corpus.counts == 0).sum()))))
 
 
-@st.cache_data(max_entries=16, show_spinner=N_("Training nets to convergence for a range of strengths…"))
+@st.cache_data(max_entries=16, show_spinner=False)
 def _curve(digest: str, _counts: torch.Tensor) -> list[tuple[float, float]]:
     return smoothing_curve(_counts, SETTINGS.curve_regs, max_steps=converge_steps(_counts.shape[0]))
 
 
-@st.cache_data(max_entries=64, show_spinner=N_("Training a net to convergence…"))
+@st.cache_data(max_entries=64, show_spinner=False)
 def _converged_k(digest: str, reg: float, _counts: torch.Tensor) -> float:
     W = converged_weights(_counts, reg, max_steps=converge_steps(_counts.shape[0]))
     return closest_smoothing(W, _counts)[0]
@@ -173,7 +173,9 @@ def reg_view(c: Ctx) -> None:
                   "fake counts does. For each strength, find the smoothing k whose P is closest to the net's (smallest "
                   "KL divergence, rows weighted by how often they occur)."))
     k_now, kl_now = _closest_k(digest, c.wkey, c.run.W, N) if c.run.steps else (None, None)
-    k_conv = _converged_k(digest, reg, N) if reg > 0 else None
+    with st.spinner(_("Training a net to convergence…")):  # shown only if it takes more than half a second
+        k_conv = _converged_k(digest, reg, N) if reg > 0 else None
+        curve = _curve(digest, N)
     r1, r2 = st.columns([1, 2])
     with r1:
         if k_now is not None:
@@ -190,7 +192,7 @@ def reg_view(c: Ctx) -> None:
         else:
             st.caption(_("With reg 0 nothing holds W back: trained long enough, the net approaches k = 0."))
     with r2:
-        plot(net.curve_figure(_curve(digest, N), reg, k_conv, k_now), "nn_reg_curve")
+        plot(net.curve_figure(curve, reg, k_conv, k_now), "nn_reg_curve")
     if k_now is None:
         return
     V = len(c.corpus.vocab)

