@@ -117,10 +117,11 @@ def grad_heatmap(digest: str, key: str, lang: str, _G: torch.Tensor, _corpus: Co
     top = float(_G.abs().max())
     exp10 = math.floor(math.log10(top)) if top > 0 else 0
     scaled = _G.double() / 10.0**exp10
+    lim = max(float(scaled.abs().max()), 1e-6)
     S, G, V, keep = scaled.tolist(), _G.tolist(), len(_corpus.vocab), top_symbols(_corpus.counts)
     return bigram_heatmap(scaled, _corpus.vocab.itos, cell_text=grid(V, keep, lambda i, j: signed(S[i][j], 1)),
                           hover=grid(V, keep, lambda i, j: f"W.grad = {G[i][j]:.3e}"), colorscale="RdBu", zmid=0.0,
-                          colorbar_title=f"×10^{exp10}", keep=keep)
+                          colorbar_title=f"×10^{exp10}", keep=keep, zrange=(-lim, lim))
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
