@@ -106,7 +106,7 @@ def draw_by_draw() -> None:
              chosen=fmt.md_code(fmt.symbol(row["chosen"])), low=f"{row['low']:.4f}", high=f"{row['high']:.4f}",
              ending=ending, so_far=shown(row["so far"])))
     plot(row_figure(corpus.digest, k, uniform, d.row, d.chosen, lang, corpus), "trace_row")
-    plot(cumsum_figure(d.cumsum, vocab.itos, d.chosen, d.u), "trace_cumsum")
+    plot(cumsum_figure(corpus.digest, k, uniform, s.seed, i, lang, corpus), "trace_cumsum")
     with st.expander(_("All draws of this name")):
         st.dataframe(steps.set_index("step").style.format({"u": "{:.4f}", "low": "{:.4f}", "high": "{:.4f}"}),
                      key="trace_table", column_config={

@@ -9,13 +9,13 @@ from core.bigram import uniform_nll
 from core.evaluation import NameScore, score_name
 from ui import fmt, i18n, share, state
 from ui.charts import plot
-from ui.figures.loss import bigram_bars, curve_figure, dataset_nlls, histogram, rank_figure
+from ui.figures.loss import bigram_bars, curve_figure, dataset_nlls, rank_figure
 from ui.i18n import N_, _
 from ui.inputs import parse_names, separator
 from ui.page import page
 
 s = page(N_("The loss of a name"), chapter="loss", url_keys=("name",))
-corpus, k = s.corpus, s.smoothing
+corpus, k, lang = s.corpus, s.smoothing, i18n.language()
 baseline, dataset_nll = uniform_nll(len(corpus.vocab)), corpus.nll(k)
 st.markdown(_(
     "The model gives every bigram of a name a probability; their product is the probability of the name (its "
@@ -61,10 +61,10 @@ def show_name(score: NameScore) -> None:
     left.dataframe(shown.rename(columns={"prob": "P", "logprob": "log P", "nll": "−log P"}), hide_index=True,
                    key="bigrams", column_config={"bigram": _("bigram"), "count": _("count")})
     with right:
-        plot(bigram_bars(score, baseline), "bigram_bars")
+        plot(bigram_bars(corpus.digest, k, score.word, lang, score, baseline), "bigram_bars")
     st.markdown(_("**Among the dataset's own {n} names**, {sentence}").format(
         n=fmt.count(score.rank.total), sentence=rank_sentence(score)))
-    plot(rank_figure(histogram(corpus.digest, k, corpus), score), "rank_hist")
+    plot(rank_figure(corpus.digest, k, score.word, lang, score, corpus), "rank_hist")
 
 
 @st.fragment
@@ -117,6 +117,6 @@ st.markdown(_(
     "The same average over every bigram of all {n} names is **{nll}** at smoothing {k}. More fake counts pull every "
     "row toward uniform, so the loss climbs slowly from the raw counts' value toward log V."
 ).format(n=fmt.count(len(corpus.words)), nll=fmt.loss(dataset_nll), k=fmt.smoothing(k)))
-plot(curve_figure(corpus.digest, k, i18n.language(), corpus), "nll_curve")
+plot(curve_figure(corpus.digest, k, lang, corpus), "nll_curve")
 if k == 0:
     st.caption(_("You are at k = 0: the dotted line. A log axis has no place for 0, so it is drawn as a level."))

@@ -20,12 +20,14 @@ import numpy as np
 import pytest
 from browser_support import CHROMIUM, CHROMIUM_FLAGS, settle, streamlit_server, sync_playwright_or_skip
 
+from ui import i18n
+
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / "tests" / "screenshots" / "a11y"
 playwright = sync_playwright_or_skip()
 axe_api = pytest.importorskip("axe_playwright_python.sync_playwright", reason="axe-playwright-python is not installed")
 
-LANGUAGES = ["en"]  # every language the app offers: add "zh" when ?lang=zh exists
+LANGUAGES = list(i18n.LANGUAGES)  # every language the app offers
 SCREENS = {"desktop": dict(viewport={"width": 1440, "height": 1000}),
            "phone": dict(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)}
 PAGES = ["", *(p.stem.split("_", 1)[1] for p in sorted((ROOT / "pages").glob("*.py")))]  # "" = home

@@ -28,8 +28,10 @@ def curve(digest: str, _corpus: Corpus) -> np.ndarray:
     return nll_curve(_corpus.counts, SETTINGS.smoothing_curve)
 
 
-def bigram_bars(score: NameScore, baseline: float) -> go.Figure:
+@st.cache_resource(max_entries=64, show_spinner=False)
+def bigram_bars(digest: str, k: float, word: str, lang: str, _score: NameScore, _baseline: float) -> go.Figure:
     """−log P per bigram, coloured by its value; an infinite one is drawn as a capped dark bar marked ∞."""
+    score, baseline = _score, _baseline
     t = score.table
     nll = t["nll"].to_numpy()
     finite = np.isfinite(nll)
@@ -76,9 +78,11 @@ def histogram(digest: str, k: float, _corpus: Corpus) -> tuple[np.ndarray, np.nd
     return np.histogram(nlls[np.isfinite(nlls)], bins=80)
 
 
-def rank_figure(hist: tuple[np.ndarray, np.ndarray], score: NameScore) -> go.Figure:
+@st.cache_resource(max_entries=64, show_spinner=False)
+def rank_figure(digest: str, k: float, word: str, lang: str, _score: NameScore, _corpus: Corpus) -> go.Figure:
     """Histogram of the dataset names' average NLLs, with the typed name as a line."""
-    counts, edges = hist
+    score = _score
+    counts, edges = histogram(digest, k, _corpus)
     fig = go.Figure(go.Bar(x=(edges[:-1] + edges[1:]) / 2, y=counts, width=np.diff(edges) * 0.95,
                            marker_color="#8fb3d9", customdata=np.stack([edges[:-1], edges[1:]], axis=1),
                            hovertemplate=_("NLL {lo} – {hi}: {n} names").format(

@@ -36,8 +36,12 @@ def row_figure(digest: str, k: float, uniform: bool, row: int, chosen: int, lang
     return fig
 
 
-def cumsum_figure(cumsum: list[float], itos: list[str], chosen: int, u: float) -> go.Figure:
-    """The row's cumulative sum as one ruler from 0 to 1, a slice per symbol, and where u lands."""
+@st.cache_resource(max_entries=256, show_spinner=False)
+def cumsum_figure(digest: str, k: float, uniform: bool, seed: int, step: int, lang: str, _corpus: Corpus
+                  ) -> go.Figure:
+    """The row's cumulative sum as one ruler from 0 to 1, a slice per symbol, and where the step's u lands."""
+    d, itos = walk(digest, k, uniform, seed, _corpus)[step], _corpus.vocab.itos
+    cumsum, chosen, u = d.cumsum, d.chosen, d.u
     starts = [0.0, *cumsum[:-1]]
     widths = [hi - lo for lo, hi in zip(starts, cumsum)]
     labels = [fmt.plotly_symbol(s) for s in itos]
