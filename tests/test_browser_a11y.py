@@ -181,7 +181,7 @@ def heatmap_layout(pg, key: str) -> dict:
 
 def tap_a_cell(pg, key: str) -> tuple[str, str]:
     """Tap the cell in the middle row, third column; returns (its bigram, the hover label's text)."""
-    pg.locator(f".st-key-{key} .heatmaplayer image").evaluate("e => e.scrollIntoView({block: 'center'})")
+    pg.locator(f".st-key-{key} .heatmaplayer image").first.evaluate("e => e.scrollIntoView({block: 'center'})")
     pg.wait_for_timeout(300)
     layout = pg.evaluate(LAYOUT_JS, key)
     left, top, right, bottom = layout["grid"]

@@ -72,11 +72,14 @@ def diff_heatmap(left_digest: str, right_digest: str, k: float, names: tuple[str
         pp = round(100 * D[i][j], 1)
         return "0" if pp == 0 else f"{pp:+.1f}".replace("-", "−")
 
+    left, right = _("left ({name}): P = {p}, count {n}"), _("right ({name}): P = {p}, count {n}")
+    change = _("change: {x} percentage points")  # translated once, not per cell
+
     def hover(i: int, j: int) -> str:
         return "<br>".join([
-            _("left ({name}): P = {p}, count {n}").format(name=left_name, p=f"{P_l[i][j]:.4f}", n=f"{N_l[i][j]:,}"),
-            _("right ({name}): P = {p}, count {n}").format(name=right_name, p=f"{P_r[i][j]:.4f}", n=f"{N_r[i][j]:,}"),
-            _("change: {x} percentage points").format(x=f"{100 * D[i][j]:+.2f}"),
+            left.format(name=left_name, p=f"{P_l[i][j]:.4f}", n=f"{N_l[i][j]:,}"),
+            right.format(name=right_name, p=f"{P_r[i][j]:.4f}", n=f"{N_r[i][j]:,}"),
+            change.format(x=f"{100 * D[i][j]:+.2f}"),
         ])
 
     U = len(_aligned.vocab)

@@ -28,9 +28,11 @@ def division_heatmap(digest: str, k: float, is_wrong: bool, lang: str, _corpus: 
     nk, rs, t = Nk.tolist(), Nk.sum(1).tolist(), table(N, k, is_wrong).tolist()
     names = [fmt.plotly_symbol(x) for x in itos]
 
+    division = _("{cell} ÷ sum of row {row} ({total})")  # translated once, not per cell
+
     def hover(i: int, j: int) -> str:
         d = j if is_wrong else i  # the bug divides cell [i, j] by the sum of row j
-        return _("{cell} ÷ sum of row {row} ({total})").format(cell=fraction(nk[i][j]), row=names[d],
+        return division.format(cell=fraction(nk[i][j]), row=names[d],
                                                               total=fraction(rs[d])) + f"<br>= {t[i][j]:.4f}"
 
     keep = top_symbols(N)
