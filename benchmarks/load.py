@@ -41,6 +41,7 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 import server_support  # noqa: E402  the one launcher for the app
+from procfs import cpu_s, peak_mib, reset_peaks, rss_mib, tree, trees  # noqa: E402
 
 LECTURE_DATA = ROOT.parent / "shared" / "data" / "names.txt"
 MAX_SESSIONS = {"protocol": 128, "browser": 32}
@@ -50,71 +51,6 @@ SAMPLE_EVERY = 0.5  # s between RSS and CPU samples
 BROWSER_AFTER_WAIT = 15.0  # s between closing the browsers and the "after" reading
 TARGETS = {"errors": 0, "p95_s": 1.0, "memory_after_vs_before": 1.20, "client_cpu_share": 0.05}
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
-
-
-# --- the server's processes: memory and CPU from /proc ----------------------------------------------
-
-
-def tree(pid: int) -> list[int]:
-    """A process and all its descendants."""
-    found, todo = [], [pid]
-    while todo:
-        p = todo.pop()
-        try:
-            for task in Path(f"/proc/{p}/task").glob("*/children"):
-                todo += [int(k) for k in task.read_text().split()]
-        except OSError:  # exited meanwhile
-            continue
-        found.append(p)
-    return found
-
-
-def trees(pids: list[int]) -> set[int]:
-    return {p for root in pids for p in tree(root)}
-
-
-def rss_mib(pids: list[int]) -> float:
-    """Resident memory of some processes and all their descendants (VmRSS from /proc), MiB."""
-    total = 0
-    for p in trees(pids):
-        try:
-            status = Path(f"/proc/{p}/status").read_text()
-        except OSError:
-            continue
-        total += next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0)
-    return total / 1024
-
-
-def reset_peaks(pids: list[int]) -> bool:
-    """Reset the kernel's peak-RSS mark (VmHWM) of these processes; False where not allowed."""
-    try:
-        for p in trees(pids):
-            Path(f"/proc/{p}/clear_refs").write_text("5")
-    except OSError:
-        return False
-    return True
-
-
-def peak_mib(pids: list[int]) -> float:
-    """The sum of the processes' peak RSS (VmHWM) since the last reset, MiB: exact for one process, an
-    upper bound for several (their peaks need not coincide)."""
-    total = 0
-    for p in trees(pids):
-        try:
-            status = Path(f"/proc/{p}/status").read_text()
-        except OSError:
-            continue
-        total += next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:")), 0)
-    return total / 1024
-
-
-def cpu_s(pid: int) -> float:
-    """User + system CPU time a process has used so far, seconds."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
 
 
 class Sampler(threading.Thread):

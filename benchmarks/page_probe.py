@@ -27,6 +27,7 @@ import time
 from pathlib import Path
 
 from playwright.sync_api import Error as PlaywrightError
+from procfs import tree
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
@@ -374,24 +375,10 @@ class Session:
 # --- the server process, from /proc ---
 
 
-def process_tree(pid: int) -> list[int]:
-    """A process and all its descendants."""
-    found, todo = [], [pid]
-    while todo:
-        p = todo.pop()
-        try:
-            for task in Path(f"/proc/{p}/task").glob("*/children"):
-                todo += [int(k) for k in task.read_text().split()]
-        except OSError:
-            continue
-        found.append(p)
-    return found
-
-
 def cpu_seconds(pid: int) -> float:
     """User + system CPU of a process and its live descendants, plus the children it has reaped."""
     total, tick = 0.0, os.sysconf("SC_CLK_TCK")
-    for p in process_tree(pid):
+    for p in tree(pid):
         try:
             fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
