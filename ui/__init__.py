@@ -5,6 +5,6 @@ import gc
 import torch
 
 torch.set_num_threads(1)  # once per process, on first import: V x V work gains nothing from threads
-# Streamlit runs a full garbage collection after every script run, holding the GIL for every
-# session (~150 ms over what torch, plotly and pandas load); those objects never become garbage.
+# What torch, plotly and pandas load never becomes garbage: frozen, the collector stops walking it (Streamlit's
+# own full collection after every script run is switched off in .streamlit/config.toml: runner.postScriptGC).
 gc.freeze()
