@@ -231,3 +231,16 @@ def test_a_shorter_word_after_picking_a_late_example():
     at.selectbox(key="nn_example").set_value(8).run()
     at.text_input(key="nn_word").input("al").run()
     assert not at.exception
+
+
+def test_training_sees_a_waiting_input_which_streamlit_would_not_let_interrupt_it():
+    """ui.training reads Streamlit's pending rerun (no public API): pin both halves of what it relies on."""
+    from streamlit.runtime.scriptrunner_utils.script_requests import RerunData, ScriptRequests
+
+    from ui.training import input_waiting
+
+    requests = ScriptRequests()
+    assert not input_waiting(requests) and not input_waiting(None)
+    requests.request_rerun(RerunData(fragment_id="the_net"))  # a click inside the training fragment
+    assert input_waiting(requests)
+    assert requests.on_scriptrunner_yield() is None  # Streamlit lets the running fragment go on: the loop must look

@@ -129,3 +129,19 @@ def test_training_the_net_grows_the_loss_chart(server, page):
     assert chart.locator(".vega-embed").count() == 1  # a Vega-Lite chart: it takes new data in place
     assert chart.locator(".mark-line path, canvas").count() >= 1
     shot(page, "neural_net_trained")
+
+
+def test_pause_stops_a_long_run_at_once(server, page):
+    """The one-hot method at the lecture's pace: 1,000 steps would take over a minute. Pause must land within
+    a chunk, not wait for the run (Streamlit does not let a fragment's own button interrupt its run)."""
+    open_page(page, server, "Neural_net?train_method=onehot&steps=1000")
+    page.locator(".st-key-train_start button").click()
+    playwright.expect(metric(page, "Steps done")).not_to_have_text("0", timeout=30_000)
+    page.locator(".st-key-train_pause button").click()
+    playwright.expect(page.get_by_text("paused")).to_be_visible(timeout=5_000)
+    settle(page)
+    paused_at = int(metric(page, "Steps done").inner_text().replace(",", ""))
+    assert 0 < paused_at < 1000
+    page.wait_for_timeout(1_000)
+    assert int(metric(page, "Steps done").inner_text().replace(",", "")) == paused_at  # it stays paused
+    playwright.expect(page.locator(".st-key-train_start button")).to_have_text("Resume")

@@ -257,6 +257,14 @@ def test_heatmaps_are_readable_on_a_phone(visit, lang, path):
         assert bigram in label, f"tapping {bigram} on {key} shows {label!r}"
 
 
+@pytest.mark.parametrize("path", sorted(HEATMAPS))
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_heatmaps_are_readable_on_a_laptop(visit, lang, path):
+    """At 1440 px every cell's text fits its cell (softmax(W) − P's signed numbers once ran into each other)."""
+    v = visit(lang, "desktop", path)
+    assert {key: heatmap_problems(layout) for key, layout in v.heatmaps.items()} == {k: [] for k in v.heatmaps}
+
+
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_the_counts_heatmap_is_the_lecture_figure_on_a_laptop(visit, lang):
     layout = visit(lang, "desktop", "Counts").heatmaps["heatmap"]

@@ -1,8 +1,11 @@
 """Live training on the neural-net page: one learner's `core.neural.Run` in st.session_state, trained by a loop
 inside one fragment run that updates the progress, the metrics and the loss chart in place.
 
-A Pause, One step or Reset click during the loop makes Streamlit stop it at its next Streamlit call and rerun
-the fragment with the click's callback: the run's state is complete after every chunk, so nothing is lost.
+Streamlit lets a full-page input (the sidebar) stop the loop at its next Streamlit call, but not an input inside
+the fragment itself (Pause, One step, Reset, the settings): that would wait for the whole run. So after each
+chunk the loop looks for a waiting input and, if there is one, ends its run with a rerun of the fragment: the
+input's callback runs first, and the new run trains on unless it paused. The run's state is complete after every
+chunk, so nothing is lost.
 """
 
 import math
@@ -13,6 +16,8 @@ import pandas as pd
 import streamlit as st
 import torch
 from streamlit.errors import StreamlitAPIException
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+from streamlit.runtime.scriptrunner_utils.script_requests import ScriptRequests, ScriptRequestType
 
 from core import SETTINGS, Corpus, init_weights
 from core.neural import Run
@@ -171,14 +176,23 @@ def panel(corpus: Corpus, run: Run, floor: float, floor_label: str) -> dict:
     return {"slots": slots, "floor": floor, "ceiling": ceiling, "zoom": zoom}
 
 
+def input_waiting(requests: ScriptRequests | None) -> bool:
+    """Whether the learner has acted since this run began (Streamlit keeps the rerun it asks for waiting).
+    Streamlit has no public accessor for this; tests/test_app_neural.py pins the behaviour relied on."""
+    return requests is not None and requests._state == ScriptRequestType.RERUN
+
+
 def train_live(corpus: Corpus, run: Run, drawn: dict) -> None:
     """While the run is training: a chunk of steps, then a redraw, until it ends; then the fragment once more, so
     its buttons and views show the new weights."""
     if not run.training:
         return
+    ctx = get_script_run_ctx()
     while run.training:
         run.advance(corpus.counts, SETTINGS.max_steps, budget_s=UPDATE_EVERY, **_hyper())
         _draw(run, drawn["slots"], drawn["floor"], drawn["ceiling"], drawn["zoom"])
+        if ctx is not None and input_waiting(ctx.script_requests):
+            break  # let it in now: the next run of the fragment trains on unless it paused
         time.sleep(0)  # let other sessions' threads have the interpreter between chunks
     try:
         st.rerun(scope="fragment")
