@@ -43,9 +43,10 @@ st.markdown(_(
     "so the cell in column j is divided by the sum of row j — the columns end up summing to 1, not the rows."
 ).format(V=V))
 
-wrong_row0, wrong_col0 = float(wrong[0].sum()), float(wrong[:, 0].sum())
+sum_table = sums(right, wrong, itos)  # a row per symbol; the boundary's first
+right_row0, wrong_row0, wrong_col0 = sum_table.iloc[0][["right row sum", "wrong row sum", "wrong column sum"]]
 c = st.columns(3)
-c[0].metric(_("Row {b} of P sums to").format(b=B), f"{float(right[0].sum()):.2f}")
+c[0].metric(_("Row {b} of P sums to").format(b=B), f"{right_row0:.2f}")
 c[1].metric(_("Row {b} of W sums to").format(b=B), f"{wrong_row0:.2f}",
             delta=_("{d} from 1").format(d=f"{wrong_row0 - 1:+.2f}"),
             delta_color="inverse" if abs(wrong_row0 - 1) > 1e-6 else "off")
@@ -54,24 +55,25 @@ c[2].metric(_("Column {b} of W sums to").format(b=B), f"{wrong_col0:.2f}")
 if V > MAX_SHOWN:
     st.info(_("This dataset has {V} symbols: the heatmaps show only the boundary and the {n} most frequent "
               "characters; the sums use every symbol.").format(V=V, n=MAX_SHOWN - 1))
-left, rightcol = st.columns(2, gap="large")
-with left:
-    st.header("P = N / N.sum(1, keepdim=True)", anchor=False)
-    st.caption(_("Every row sums to 1. Hover a cell to see the division."))
-    plot(division_heatmap(corpus.digest, k, False, lang, corpus), "probs_right")
-    plot(sums_figure(corpus.digest, k, False, lang, corpus), "sums_right")
-    st.caption(_("Rows (blue) are all exactly 1: each is a distribution over the next character. Column sums mean "
-                 "nothing in particular."))
-with rightcol:
-    st.header("W = N / N.sum(1)  ✗", anchor=False)
-    st.caption(_("Every column sums to 1. Hover a cell: it was divided by another row's sum."))
-    plot(division_heatmap(corpus.digest, k, True, lang, corpus), "probs_wrong")
-    plot(sums_figure(corpus.digest, k, True, lang, corpus), "sums_wrong")
-    st.caption(_("Now the columns (orange) are 1 and the rows are anything: row {b} sums to {x}. A row that does not "
-                 "sum to 1 is not a distribution.").format(b=B, x=f"{wrong_row0:.2f}"))
+views = (  # the right division and the bug, side by side: (is_wrong, title, caption above, caption below)
+    (False, "P = N / N.sum(1, keepdim=True)", _("Every row sums to 1. Hover a cell to see the division."),
+     _("Rows (blue) are all exactly 1: each is a distribution over the next character. Column sums mean nothing in "
+       "particular.")),
+    (True, "W = N / N.sum(1)  ✗", _("Every column sums to 1. Hover a cell: it was divided by another row's sum."),
+     _("Now the columns (orange) are 1 and the rows are anything: row {b} sums to {x}. A row that does not sum to 1 "
+       "is not a distribution.").format(b=B, x=f"{wrong_row0:.2f}")),
+)
+for col, (is_wrong, title, above, below) in zip(st.columns(2, gap="large"), views, strict=True):
+    side = "wrong" if is_wrong else "right"
+    with col:
+        st.header(title, anchor=False)
+        st.caption(above)
+        plot(division_heatmap(corpus.digest, k, is_wrong, lang, corpus), f"probs_{side}")
+        plot(sums_figure(corpus.digest, k, is_wrong, lang, corpus), f"sums_{side}")
+        st.caption(below)
 
 with st.expander(_("All row and column sums as numbers")):
-    st.dataframe(sums(right, wrong, itos), key="sums_table", hide_index=True, column_config={
+    st.dataframe(sum_table, key="sums_table", hide_index=True, column_config={
         "symbol": st.column_config.TextColumn(_("symbol")),
         **{col: st.column_config.NumberColumn(label, format="%.4f") for col, label in [
             ("right row sum", _("P: row sum")), ("right column sum", _("P: column sum")),
