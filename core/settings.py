@@ -32,7 +32,9 @@ class Settings:
     max_reg: float = 100.0  # beyond this the pull toward 0 swamps the data: every row uniform
     max_steps: int = 5000  # one Start button press trains at most this many steps
     explode_factor: float = 10.0  # a loss this many times the first one means the steps overshoot
-    onehot_chunk_bytes: int = 64_000_000  # one-hot rows are built this many bytes at a time (memory bound)
+    # one-hot rows are built this many bytes at a time: memory stays bounded, and small chunks stay in the CPU cache
+    # (4 MB: 115 ms a lecture step and a 0.1 GB peak, against 193 ms and 0.3 GB at 64 MB)
+    onehot_chunk_bytes: int = 4_000_000
 
     # --- what a learner types or asks for in the app ---
     max_typed_chars: int = 300  # the Loss page's names box
