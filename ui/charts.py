@@ -3,7 +3,7 @@
 import plotly.graph_objects as go
 import streamlit as st
 
-from .a11y import CHART_CONFIG
+from .a11y import CHART_CONFIG, hide_cell_text_below
 
 PRIMARY, HIGHLIGHT, MUTED, TRAIN, DEV = "#5B4BDB", "#d1432b", "#8fb3d9", "#5B4BDB", "#d1432b"
 
@@ -11,7 +11,6 @@ PRIMARY, HIGHLIGHT, MUTED, TRAIN, DEV = "#5B4BDB", "#d1432b", "#8fb3d9", "#5B4BD
 def plot(fig: go.Figure, key: str, alt: str | None = None) -> None:
     """A plotly figure built (and usually cached) elsewhere; `alt` names it for screen readers."""
     hide_below = (fig.layout.meta or {}).get("text_min_width")  # a heatmap's cell text: see ui.heatmap
-    if hide_below:  # a Streamlit run does not know the screen's width; a CSS container query does
-        st.html(f"<style>.st-key-{key} {{ container-type: inline-size; }} @container (max-width: {hide_below}px) "
-                f"{{ .st-key-{key} .heatmaplayer text {{ display: none; }} }}</style>")
+    if hide_below:
+        hide_cell_text_below(key, hide_below)
     st.plotly_chart(fig, key=key, config=CHART_CONFIG, alt=alt)
