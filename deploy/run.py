@@ -1,7 +1,7 @@
 """Start N Streamlit processes on loopback and nginx in front of them; Ctrl-C or SIGTERM stops everything.
 
     python deploy/run.py 2 8080            # front at http://127.0.0.1:8080
-    MAKEMORE_DATA=../shared/data/names.txt python deploy/run.py 2
+    MAKEMORE_DATA=path/to/names.txt python deploy/run.py 2
 
 Each process is `streamlit run app.py` started by tests/server_support.py (the project's one launcher)
 with MALLOC_ARENA_MAX=2 (see docs/deploy.md); the environment, MAKEMORE_DATA included, passes through.
