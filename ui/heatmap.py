@@ -109,7 +109,7 @@ def _text_layers(names: list[str], text: np.ndarray, white: np.ndarray) -> list[
 
 def text_min_width(V: int, text: np.ndarray) -> int:
     """The chart width (px) below which the cell text cannot fit at TEXT_PX: the page hides it there
-    (see ui.charts.plot), leaving colour, every letter, and the numbers on a tap."""
+    (ui.a11y.hide_cell_text_below, called by ui.charts.plot), leaving colour, every letter, and the numbers on a tap."""
     chars = max(len(_visible(line)) for t in text.flat for line in t.split("<br>"))
     return round(V * (chars * 0.52 * TEXT_PX + 2)) + 70  # a digit is 0.5 em; 2 px a gap; 70: the axes' space
 

@@ -27,7 +27,7 @@ from .i18n import N_, _
 
 STATE_KEY = "nn_run"
 METHOD_LABELS = {"fast": N_("fast (from the counts)"), "onehot": N_("one-hot (the lecture's loop)")}
-UPDATE_EVERY = 0.1  # s of training between redraws: the chart moves at least five times a second
+UPDATE_EVERY = 0.1  # s of training between redraws: about ten chart updates a second while a run lasts
 MAX_POINTS = 1000  # points per curve sent to the browser; a longer run is thinned evenly
 ZOOM_SPAN = 0.12  # nats above the floor shown when zoomed in
 
